@@ -1,0 +1,172 @@
+// A simulated OpenAI-compatible provider with realistic timing and injectable faults.
+import { errorBody, now, parseJson, sendJson, sleep, untilAborted } from './http.ts';
+import { FaultTable, gate } from './faults.ts';
+import type { BaseFaults } from './faults.ts';
+import { chunkBody, completionBody, isParseError, modelList, parseChatRequest, usageOf } from './openai.ts';
+import type { ChatRequest, ChunkChoice, Usage } from './openai.ts';
+import { startSimServer } from './server.ts';
+import type { BaseCall, Exchange, ListenOptions, SimServer, Track } from './server.ts';
+import { DEFAULT_COMPLETION_TOKENS, promptTokens, simAnswer } from './text.ts';
+import type { SimAnswer } from './text.ts';
+
+export interface ModelTiming {
+  firstTokenMs: number;
+  interTokenMs: number;
+}
+
+/** The models the sim lists; any other model id is answered with sim-small timing. */
+export const SIM_MODELS: Readonly<Record<'sim-small' | 'sim-large', ModelTiming>> = {
+  'sim-small': { firstTokenMs: 120, interTokenMs: 8 },
+  'sim-large': { firstTokenMs: 350, interTokenMs: 25 },
+};
+
+export interface ProviderFaults extends BaseFaults {
+  firstTokenMs?: number;
+  interTokenMs?: number;
+  /** Completion length (default 40), still capped by max_tokens. */
+  tokens?: number;
+  /** Send n content tokens, then go silent with the connection open. */
+  stallAfterTokens?: number;
+  /** Send n content tokens, then destroy the socket (no [DONE]). */
+  cutAfterTokens?: number;
+  /** Send n content tokens, then `data: {not json`, then carry on. */
+  malformedAfterTokens?: number;
+  /** Never report usage. */
+  noUsage?: boolean;
+}
+
+export interface ProviderCall extends BaseCall {
+  /** "default", or the {scope} of /s/{scope}/v1/... */
+  scope: string;
+  model: string | null;
+  stream: boolean;
+  /** The parsed request body (null if it was not JSON). */
+  body: unknown;
+  authorization: string | null;
+  headersAt?: number;
+  /** When the first content token was written (for non-stream: when the body was). */
+  firstTokenAt?: number;
+}
+
+export type SimProvider = SimServer<ProviderFaults, ProviderCall>;
+
+/** Faults that failFirst switches off after the first k requests. */
+const FAILURES: (keyof ProviderFaults)[] = [
+  'status', 'retryAfter', 'hang', 'hold', 'stallAfterTokens', 'cutAfterTokens', 'malformedAfterTokens',
+];
+
+const ROUTE = /^(?:\/s\/([^/]+))?\/v1\/(chat\/completions|models)$/;
+
+export async function startProvider(opts: ListenOptions = {}): Promise<SimProvider> {
+  const faults = new FaultTable<ProviderFaults>(FAILURES);
+
+  async function handle(ex: Exchange, track: Track<ProviderCall>): Promise<boolean> {
+    const match = ROUTE.exec(ex.url.pathname);
+    if (!match) return false;
+    const scope = match[1] ? decodeURIComponent(match[1]) : 'default';
+    const method = ex.req.method ?? 'GET';
+    if (match[2] === 'models' || method !== 'POST') {
+      if (match[2] === 'models' && method === 'GET') sendJson(ex.res, 200, modelList(Object.keys(SIM_MODELS)));
+      else sendJson(ex.res, 405, errorBody(405, `Method ${method} not allowed`));
+      return true;
+    }
+
+    const parsed = parseJson(ex.body);
+    const request = parsed.ok ? parseChatRequest(parsed.value) : { message: parsed.message, param: '' };
+    const body = parsed.ok ? parsed.value : null;
+    const call = track({
+      scope,
+      model: isParseError(request) ? null : request.model,
+      stream: !isParseError(request) && request.stream,
+      body,
+      authorization: ex.req.headers.authorization ?? null,
+    });
+    if (isParseError(request)) {
+      sendJson(ex.res, 400, errorBody(400, request.message, request.param || null));
+      return true;
+    }
+
+    const f = faults.take(scope);
+    if (await gate(ex.res, ex.signal, faults, scope, f, f.latencyMs ?? 0)) return true;
+    const base = SIM_MODELS[request.model as keyof typeof SIM_MODELS] ?? SIM_MODELS['sim-small'];
+    const timing: ModelTiming = {
+      firstTokenMs: f.firstTokenMs ?? base.firstTokenMs,
+      interTokenMs: f.interTokenMs ?? base.interTokenMs,
+    };
+    const answer = simAnswer(request.model, request.messages, request.maxTokens, f.tokens ?? DEFAULT_COMPLETION_TOKENS);
+    const usage = f.noUsage ? undefined : usageOf(promptTokens(request.messages), answer.tokens.length);
+    const reply: Reply = { ex, call, request, answer, usage, timing, faults: f, id: `chatcmpl-sim-${call.seq}` };
+    await (request.stream ? stream(reply) : complete(reply));
+    return true;
+  }
+
+  return startSimServer(opts, faults, handle);
+}
+
+interface Reply {
+  ex: Exchange;
+  call: ProviderCall;
+  request: ChatRequest;
+  answer: SimAnswer;
+  usage: Usage | undefined;
+  timing: ModelTiming;
+  faults: ProviderFaults;
+  id: string;
+}
+
+/** Where a mid-answer fault strikes: after min(n, all) tokens, or never. */
+function faultAt(n: number | undefined, total: number): number {
+  return n === undefined ? -1 : Math.min(Math.max(0, n), total);
+}
+
+async function complete({ ex, call, request, answer, usage, timing, faults, id }: Reply): Promise<void> {
+  const n = answer.tokens.length;
+  const stallAt = faultAt(faults.stallAfterTokens, n);
+  const cutAt = faultAt(faults.cutAfterTokens, n);
+  const stopAt = [stallAt, cutAt].filter((at) => at >= 0).reduce((a, b) => Math.min(a, b), n);
+  await sleep(timing.firstTokenMs + stopAt * timing.interTokenMs, ex.signal);
+  if (stopAt === stallAt) return untilAborted(ex.signal);
+  if (stopAt === cutAt) return ex.cut();
+  call.status = 200;
+  call.headersAt = call.firstTokenAt = now();
+  if (faultAt(faults.malformedAfterTokens, n) >= 0) {
+    ex.res.writeHead(200, { 'content-type': 'application/json' }).end('{not json');
+    return;
+  }
+  const created = Math.floor(call.startedAt / 1000);
+  sendJson(ex.res, 200, completionBody(id, created, request.model, answer.text, answer.finishReason, usage), { 'x-request-id': id });
+}
+
+async function stream({ ex, call, request, answer, usage, timing, faults, id }: Reply): Promise<void> {
+  const { res, signal } = ex;
+  const created = Math.floor(call.startedAt / 1000);
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': id });
+  res.flushHeaders();
+  call.status = 200;
+  call.headersAt = now();
+
+  const send = (data: string) => {
+    signal.throwIfAborted();
+    res.write(`data: ${data}\n\n`);
+  };
+  const usageField = request.includeUsage && usage ? null : undefined;
+  const chunk = (choices: ChunkChoice[], u: Usage | null | undefined = usageField) =>
+    send(JSON.stringify(chunkBody(id, created, request.model, choices, u)));
+
+  const n = answer.tokens.length;
+  await sleep(timing.firstTokenMs, signal);
+  chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
+  for (let i = 0; ; i++) {
+    if (i === faultAt(faults.stallAfterTokens, n)) return untilAborted(signal);
+    if (i === faultAt(faults.cutAfterTokens, n)) return ex.cut();
+    if (i === faultAt(faults.malformedAfterTokens, n)) send('{not json');
+    if (i === n) break;
+    if (i > 0) await sleep(timing.interTokenMs, signal);
+    chunk([{ index: 0, delta: { content: answer.tokens[i] }, finish_reason: null }]);
+    if (i === 0) call.firstTokenAt = now();
+  }
+  chunk([{ index: 0, delta: {}, finish_reason: answer.finishReason }]);
+  if (request.includeUsage && usage) chunk([], usage);
+  send('[DONE]');
+  res.end();
+}

@@ -1,0 +1,39 @@
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { errorBody, logInternalError, routeNotFound, toGatewayError } from './errors';
+import { authenticate } from './pipeline/auth';
+import { requireConfig } from './pipeline/config';
+import type { AppEnv } from './pipeline/context';
+import { traceRequests } from './pipeline/trace';
+import { validateChatRequest } from './pipeline/validate';
+import { chatCompletions } from './routes/chat-completions';
+import { health } from './routes/health';
+import { listModels } from './routes/models';
+
+/**
+ * The request's path, written once: trace → config → auth → validate → route.
+ * Later stages (rate limit, idempotency, cache, fan-out) slot in between validate and the route.
+ */
+export function createApp(options: Parameters<typeof traceRequests>[0] = {}) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', traceRequests(options));
+  app.get('/healthz', health);
+  app.use('/v1/*', requireConfig(), authenticate());
+  app.get('/v1/models', listModels);
+  app.post('/v1/chat/completions', validateChatRequest(), chatCompletions);
+
+  app.notFound((c) => errorResponse(c, routeNotFound(c.req.method, c.req.path)));
+  app.onError((err, c) => errorResponse(c, err));
+  return app;
+}
+
+/** The one place an error becomes a response: OpenAI-style body, real status, Retry-After. */
+function errorResponse(c: Context<AppEnv>, err: unknown): Response {
+  const e = toGatewayError(err);
+  const trace = c.var.trace;
+  trace.errorCode = e.code;
+  if (e.code === 'internal_error') logInternalError(trace.requestId, e.cause);
+  const headers: Record<string, string> = e.retryAfter !== undefined ? { 'retry-after': String(e.retryAfter) } : {};
+  return c.json(errorBody(e, trace.requestId), e.status as ContentfulStatusCode, headers);
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * The gateway's configuration: one JSON document (design §4), validated here at the boundary and
+ * passed around as typed values. Field names in this schema are the public contract.
+ */
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase SHA-256 hex digest');
+
+const bucket = z.object({
+  capacity: z.number().positive(),
+  refillPerSecond: z.number().nonnegative(),
+});
+
+const tenant = z.object({
+  id: z.string().min(1),
+  apiKeyHashes: z.array(sha256Hex).min(1),
+  limits: z
+    .object({
+      interactive: bucket.optional(),
+      batch: bucket.optional(),
+      tokensPerMinute: z.number().int().positive().optional(),
+      tools: z.record(z.string(), bucket).optional(),
+    })
+    .optional(),
+  /** Model ids or tier aliases the tenant may use; `"*"` allows all. @default ["*"] */
+  allowedModels: z.array(z.string().min(1)).default(['*']),
+});
+
+const endpoint = z.object({
+  id: z.string().min(1),
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** Name of the env binding (secret) that holds this endpoint's API key; none for keyless upstreams. */
+  apiKeyEnv: z.string().min(1).optional(),
+  weight: z.number().positive().default(1),
+});
+
+const model = z.object({
+  id: z.string().min(1),
+  tier: z.enum(['small', 'large']),
+  /** The model name the provider expects, when it differs from `id`. @default id */
+  upstreamModel: z.string().min(1).optional(),
+  inputPer1M: z.number().nonnegative(),
+  outputPer1M: z.number().nonnegative(),
+  contextWindow: z.number().int().positive(),
+  endpoints: z.array(endpoint).min(1),
+});
+
+const ms = z.number().int().positive();
+
+const budgets = z.object({
+  retrievalMs: ms.default(250),
+  rerankMs: ms.default(150),
+  toolsMs: ms.default(400),
+  /** From the request's arrival to the first upstream token. */
+  firstTokenMs: ms.default(1200),
+  /** Longest silence allowed between two upstream events once the stream has started. */
+  idleMs: ms.default(10_000),
+  /** The whole request, end to end. */
+  totalMs: ms.default(30_000),
+  /** Reading the client's request body. */
+  requestBodyMs: ms.default(5_000),
+  /** SSE comment heartbeat interval while the stream is quiet. */
+  heartbeatMs: ms.default(5_000),
+});
+
+const cache = z.object({
+  memoryTtlSeconds: z.number().int().nonnegative().default(30),
+  redisTtlSeconds: z.number().int().nonnegative().default(600),
+  kvTtlSeconds: z.number().int().min(60).default(3600),
+});
+
+export const configSchema = z
+  .object({
+    tenants: z.array(tenant).min(1),
+    models: z.array(model).min(1),
+    origin: z.object({ baseUrl: z.url({ protocol: /^https?$/ }) }).optional(),
+    budgets: budgets.prefault({}),
+    cache: cache.prefault({}),
+    /** Largest request body accepted, in bytes. @default 1 MiB */
+    maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.models.forEach((m, i) => {
+      if (m.id === 'auto' || m.id === 'small' || m.id === 'large') {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `"${m.id}" is reserved for routing` });
+      }
+      if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
+      seen.add(m.id);
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type TenantConfig = Config['tenants'][number];
+export type ModelConfig = Config['models'][number];
+export type EndpointConfig = ModelConfig['endpoints'][number];
+export type Budgets = Config['budgets'];
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
+
+/** Parses and validates the config text; the error names the path of the first bad field. */
+export function parseConfig(text: string | undefined, env: Record<string, unknown> = {}): ConfigResult {
+  if (text === undefined || text === '') return { ok: false, error: 'GATEWAY_CONFIG is not set' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, error: `GATEWAY_CONFIG is not valid JSON: ${(err as Error).message}` };
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, error: `${formatPath(issue.path) || '(root)'}: ${issue.message}` };
+  }
+  const missing = missingKeyBinding(parsed.data, env);
+  return missing ? { ok: false, error: missing } : { ok: true, config: parsed.data };
+}
+
+/** An endpoint that names a key binding the Worker does not have is a config error, not a 401 later. */
+function missingKeyBinding(config: Config, env: Record<string, unknown>): string | undefined {
+  for (const [i, m] of config.models.entries()) {
+    for (const [j, e] of m.endpoints.entries()) {
+      if (e.apiKeyEnv && typeof env[e.apiKeyEnv] !== 'string') {
+        return `models[${i}].endpoints[${j}].apiKeyEnv: binding "${e.apiKeyEnv}" is not set`;
+      }
+    }
+  }
+  return undefined;
+}
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}

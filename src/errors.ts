@@ -1,0 +1,125 @@
+/**
+ * Every error the gateway answers with, as one exception type carrying its status and OpenAI-style
+ * code. `app.onError` turns it into a JSON body; a stream that has already flushed turns it into a
+ * final `data: {"error": …}` chunk (design §2). Handlers throw; they do not build error responses.
+ */
+
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'api_error'
+  | 'timeout_error';
+
+export interface GatewayErrorOptions {
+  status: number;
+  code: string;
+  type?: ErrorType;
+  /** Seconds, sent as `Retry-After` on 429/503. */
+  retryAfter?: number;
+  /** Extra fields for the error object (e.g. `param`). */
+  param?: string;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly type: ErrorType;
+  readonly retryAfter?: number;
+  readonly param?: string;
+
+  constructor(message: string, options: GatewayErrorOptions) {
+    super(message, { cause: options.cause });
+    this.name = 'GatewayError';
+    this.status = options.status;
+    this.code = options.code;
+    this.type = options.type ?? defaultType(options.status);
+    this.retryAfter = options.retryAfter;
+    this.param = options.param;
+  }
+}
+
+export const isGatewayError = (err: unknown): err is GatewayError => err instanceof GatewayError;
+
+function defaultType(status: number): ErrorType {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 408 || status === 504) return 'timeout_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+}
+
+export interface ErrorBody {
+  error: { message: string; type: ErrorType; code: string; param: string | null; request_id: string };
+}
+
+export function errorBody(err: GatewayError, requestId: string): ErrorBody {
+  return {
+    error: { message: err.message, type: err.type, code: err.code, param: err.param ?? null, request_id: requestId },
+  };
+}
+
+/** Anything that is not a GatewayError is a bug: answer 500 without leaking its message. */
+export function toGatewayError(err: unknown): GatewayError {
+  if (isGatewayError(err)) return err;
+  return new GatewayError('The gateway hit an internal error.', { status: 500, code: 'internal_error', cause: err });
+}
+
+/** A bug's details go to the log (with the request id to find it), never to the client. */
+export function logInternalError(requestId: string, cause: unknown): void {
+  const detail = cause instanceof Error ? `${cause.name}: ${cause.message}\n${cause.stack ?? ''}` : String(cause);
+  console.error(JSON.stringify({ msg: 'internal error', request_id: requestId, error: detail }));
+}
+
+// The constructors below are the whole vocabulary of client-facing errors.
+
+export const invalidJson = (detail: string) =>
+  new GatewayError(`The request body is not valid JSON: ${detail}`, { status: 400, code: 'invalid_json' });
+
+export const invalidRequest = (message: string, param?: string) =>
+  new GatewayError(message, { status: 400, code: 'invalid_request', param });
+
+export const unauthorized = () =>
+  new GatewayError('Missing or invalid API key. Send it as "Authorization: Bearer <key>".', {
+    status: 401,
+    code: 'invalid_api_key',
+  });
+
+export const modelNotAllowed = (model: string) =>
+  new GatewayError(`Model "${model}" is not enabled for this API key.`, { status: 403, code: 'model_not_allowed', param: 'model' });
+
+export const modelNotFound = (model: string) =>
+  new GatewayError(`The model "${model}" does not exist. GET /v1/models lists the models you can use.`, {
+    status: 404,
+    code: 'model_not_found',
+    param: 'model',
+  });
+
+export const routeNotFound = (method: string, path: string) =>
+  new GatewayError(`No route for ${method} ${path}.`, { status: 404, code: 'not_found' });
+
+export const bodyTooLarge = (limit: number) =>
+  new GatewayError(`The request body is larger than ${limit} bytes.`, { status: 413, code: 'request_too_large' });
+
+export const bodyTimeout = (ms: number) =>
+  new GatewayError(`The request body did not arrive within ${ms} ms.`, { status: 408, code: 'request_timeout' });
+
+export const configInvalid = (detail: string) =>
+  new GatewayError(`The gateway configuration is invalid: ${detail}`, { status: 500, code: 'config_invalid' });
+
+export const upstreamTimeout = (what: string, ms: number) =>
+  new GatewayError(`The model provider did not send ${what} within ${ms} ms.`, { status: 504, code: 'upstream_timeout' });
+
+export const deadlineExceeded = (ms: number) =>
+  new GatewayError(`The request did not finish within its ${ms} ms deadline.`, { status: 504, code: 'deadline_exceeded' });
+
+export const upstreamUnreachable = (cause: unknown) =>
+  new GatewayError('The model provider could not be reached.', { status: 502, code: 'upstream_unreachable', cause });
+
+export const upstreamBroken = (detail: string) =>
+  new GatewayError(`The model provider's stream failed: ${detail}`, { status: 502, code: 'upstream_stream_error' });

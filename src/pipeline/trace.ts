@@ -1,0 +1,22 @@
+import type { MiddlewareHandler } from 'hono';
+import { Trace } from '../telemetry/trace';
+import type { AppEnv } from './context';
+
+/**
+ * First stage: one trace per request (request id, W3C trace context continued from the caller),
+ * the two id headers on every response, and one structured log line once the response, or the
+ * stream, has finished — written from `waitUntil`, never on the response's path.
+ */
+export function traceRequests({ log = (line: string) => console.log(line) } = {}): MiddlewareHandler<AppEnv> {
+  return async function trace(c, next) {
+    const t = new Trace(c.req.header('traceparent'));
+    c.set('trace', t);
+    t.set('method', c.req.method);
+    t.set('path', c.req.path);
+    await next();
+    c.res.headers.set('x-request-id', t.requestId);
+    c.res.headers.set('traceparent', t.traceparent);
+    t.status = c.res.status;
+    c.executionCtx.waitUntil(t.finished.then(() => log(JSON.stringify(t.toLogRecord()))));
+  };
+}

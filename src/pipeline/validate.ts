@@ -1,0 +1,32 @@
+import type { MiddlewareHandler } from 'hono';
+import { chatRequestSchema } from '../chat-request';
+import { formatPath } from '../config';
+import { invalidJson, invalidRequest } from '../errors';
+import { readBody } from '../util/read-body';
+import type { AppEnv } from './context';
+
+const decoder = new TextDecoder();
+
+/** Reads the body (size and time bounded), parses JSON and checks it against the chat schema. */
+export function validateChatRequest(): MiddlewareHandler<AppEnv> {
+  return async function validate(c, next) {
+    const end = c.var.trace.span('validate');
+    const { maxBodyBytes, budgets } = c.var.catalog.config;
+    const bytes = await readBody(c.req.raw, maxBodyBytes, budgets.requestBodyMs);
+    let json: unknown;
+    try {
+      json = JSON.parse(decoder.decode(bytes));
+    } catch (err) {
+      throw invalidJson((err as Error).message);
+    }
+    const parsed = chatRequestSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const param = formatPath(issue.path);
+      throw invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param || undefined);
+    }
+    c.set('chat', parsed.data);
+    end();
+    await next();
+  };
+}

@@ -1,0 +1,73 @@
+import { GatewayError } from '../errors';
+
+/**
+ * Maps a provider's HTTP error to what the client sees. The client's own mistakes (400/413/422)
+ * keep their status and the provider's message; the operator's problems (bad key, unknown model
+ * upstream) become 502 so a client never thinks *its* key was rejected; provider messages on those
+ * are dropped, since some echo part of the key.
+ */
+export function upstreamHttpError(status: number, body: string, retryAfterHeader: string | null): GatewayError {
+  const upstream = readErrorBody(body);
+  const retryAfter = parseRetryAfter(retryAfterHeader);
+  if (status === 400 || status === 413 || status === 422) {
+    return new GatewayError(`The model provider rejected the request: ${upstream.message ?? `HTTP ${status}`}`, {
+      status,
+      code: upstream.code ?? 'upstream_rejected',
+      param: upstream.param,
+    });
+  }
+  if (status === 401 || status === 403) {
+    return new GatewayError('The gateway could not authenticate with the model provider.', { status: 502, code: 'upstream_auth_failed' });
+  }
+  if (status === 404) {
+    return new GatewayError('The model provider does not know the configured model.', { status: 502, code: 'upstream_model_not_found' });
+  }
+  if (status === 408) {
+    return new GatewayError('The model provider timed out.', { status: 504, code: 'upstream_timeout' });
+  }
+  if (status === 429) {
+    return new GatewayError('The model provider is rate limiting the gateway; retry later.', {
+      status: 429,
+      code: 'upstream_rate_limited',
+      retryAfter: retryAfter ?? 1,
+    });
+  }
+  if (status === 503) {
+    return new GatewayError('The model provider is unavailable; retry later.', {
+      status: 503,
+      code: 'upstream_unavailable',
+      retryAfter: retryAfter ?? 1,
+    });
+  }
+  return new GatewayError(`The model provider failed (HTTP ${status}).`, { status: 502, code: 'upstream_error' });
+}
+
+interface UpstreamErrorFields {
+  message?: string;
+  code?: string;
+  param?: string;
+}
+
+function readErrorBody(body: string): UpstreamErrorFields {
+  try {
+    const err = (JSON.parse(body) as { error?: Record<string, unknown> }).error;
+    if (!err || typeof err !== 'object') return {};
+    return {
+      message: typeof err.message === 'string' ? err.message.slice(0, 500) : undefined,
+      code: typeof err.code === 'string' ? err.code : undefined,
+      param: typeof err.param === 'string' ? err.param : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in whole seconds. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}

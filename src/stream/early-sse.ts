@@ -1,0 +1,78 @@
+import { sseComment, sseData, SSE_DONE, SSE_HEADERS } from './sse';
+
+export interface SseWriter {
+  /** Sends one `data:` event with this JSON text. */
+  data(json: string): void;
+}
+
+export interface EarlySseOptions {
+  headers: Record<string, string>;
+  /** JSON of the first chunk, enqueued before the response is even returned. */
+  head: string;
+  heartbeatMs: number;
+  /** Produces the rest of the stream; a throw becomes the final error event. */
+  run(out: SseWriter, signal: AbortSignal): Promise<void>;
+  /** JSON of the final `{"error": …}` event for an error thrown by `run`. */
+  errorEvent(err: unknown): string;
+}
+
+export class ClientGoneError extends Error {
+  constructor() {
+    super('the client closed the stream');
+    this.name = 'ClientGoneError';
+  }
+}
+
+/**
+ * An SSE response whose headers and first chunk are out at once, before any upstream work has
+ * answered; comment heartbeats keep a quiet stream alive through proxies. The client closing the
+ * stream aborts `signal`, which the producer passes to every fetch it makes. `done` settles when the
+ * stream has ended either way, for `waitUntil` and the log line.
+ */
+export function earlySse(opts: EarlySseOptions): { response: Response; done: Promise<void> } {
+  const clientGone = new AbortController();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let open = true;
+  let quiet = false;
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      c.enqueue(sseData(opts.head));
+    },
+    cancel() {
+      open = false;
+      clientGone.abort(new ClientGoneError());
+    },
+  });
+  const write = (bytes: Uint8Array) => {
+    if (!open) return;
+    quiet = false;
+    try {
+      controller.enqueue(bytes);
+    } catch {
+      open = false;
+    }
+  };
+  // Only a stream that stayed quiet for a whole interval gets a heartbeat.
+  const heartbeat = setInterval(() => {
+    if (quiet) write(sseComment('keep-alive'));
+    quiet = true;
+  }, opts.heartbeatMs);
+
+  const done = (async () => {
+    try {
+      await opts.run({ data: (json) => write(sseData(json)) }, clientGone.signal);
+      write(SSE_DONE);
+    } catch (err) {
+      if (!clientGone.signal.aborted) write(sseData(opts.errorEvent(err)));
+    } finally {
+      clearInterval(heartbeat);
+      if (open) {
+        open = false;
+        controller.close();
+      }
+    }
+  })();
+
+  return { response: new Response(body, { headers: { ...SSE_HEADERS, ...opts.headers } }), done };
+}

@@ -1,0 +1,13 @@
+import type { Usage } from './trace';
+
+export interface Prices {
+  inputPer1M: number;
+  outputPer1M: number;
+}
+
+/** USD for one request: usage × the catalog's per-million-token prices. */
+export function costUsd(usage: Usage, prices: Prices): number {
+  const micro = usage.prompt_tokens * prices.inputPer1M + usage.completion_tokens * prices.outputPer1M;
+  // Round to 1e-10 USD so sums of floats do not print as 0.30000000000000004.
+  return Math.round(micro / 1e6 * 1e10) / 1e10;
+}

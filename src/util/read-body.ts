@@ -1,0 +1,41 @@
+import { bodyTimeout, bodyTooLarge } from '../errors';
+import { abortable, Deadlines } from './deadlines';
+
+/**
+ * Reads a request body up to `limit` bytes within `ms`. A declared Content-Length over the limit
+ * is refused before reading a byte; an undeclared (chunked) body is refused as soon as it passes
+ * the limit, without buffering the rest. Hono's bodyLimit does the first two but has no deadline,
+ * and a client trickling its body must not hold the request open forever.
+ */
+export async function readBody(req: Request, limit: number, ms: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (declared > limit) throw bodyTooLarge(limit);
+  if (!req.body) return new Uint8Array(0);
+  const deadlines = new Deadlines();
+  deadlines.set('body', ms, () => bodyTimeout(ms));
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await abortable(reader.read(), deadlines.signal);
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw bodyTooLarge(limit);
+      parts.push(value);
+    }
+  } catch (err) {
+    reader.cancel().catch(() => {});
+    throw err;
+  } finally {
+    deadlines.dispose();
+  }
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
