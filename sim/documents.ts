@@ -51,6 +51,18 @@ export interface ToolResult {
   value: number;
 }
 
+/** Response bodies of the origin's routes. */
+export interface RetrieveResponse {
+  chunks: Chunk[];
+  indexVersion: string;
+}
+export interface RerankResponse {
+  chunks: Record<string, unknown>[];
+}
+export interface ToolResponse {
+  result: ToolResult;
+}
+
 export function toolResult(tool: string, tenant: string | null, args: unknown): ToolResult {
   return { tool, tenant, echo: args, value: hash32(`${tool}\n${JSON.stringify(args) ?? ''}`) % 1000 };
 }

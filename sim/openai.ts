@@ -104,6 +104,10 @@ export function modelList(ids: readonly string[]) {
   };
 }
 
+export type ChatCompletion = ReturnType<typeof completionBody>;
+export type ChatCompletionChunk = ReturnType<typeof chunkBody>;
+export type ModelList = ReturnType<typeof modelList>;
+
 export function usageOf(prompt: number, completion: number): Usage {
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }

@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProvider } from './provider.ts';
-import type { SimProvider } from './provider.ts';
+import type { ProviderCall, SimProvider } from './provider.ts';
+import type { ChatCompletion, ChatCompletionChunk, ModelList } from './openai.ts';
+import type { ErrorBody } from './http.ts';
 import { promptTokens, simAnswer } from './text.ts';
-import { postJson, readSse, waitFor } from './testing.ts';
+import { postJson, readJson, readSse, waitFor } from './testing.ts';
 
 const FAST = { firstTokenMs: 0, interTokenMs: 0 };
 const messages = [
@@ -31,21 +33,21 @@ describe('sim provider', () => {
     const { events, error } = await readSse(res);
     expect(error).toBeUndefined();
     expect(events.at(-1)).toBe('[DONE]');
-    const chunks = events.slice(0, -1).map((e) => JSON.parse(e));
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as ChatCompletionChunk);
     for (const c of chunks) {
       expect(c).toMatchObject({ id: 'chatcmpl-sim-1', object: 'chat.completion.chunk', model: 'sim-small' });
       expect(typeof c.created).toBe('number');
     }
-    expect(chunks[0].choices[0]).toEqual({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null });
+    expect(chunks[0]?.choices[0]).toEqual({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null });
     const expected = simAnswer('sim-small', messages);
-    const content = chunks.slice(1, -2).map((c) => c.choices[0].delta.content);
+    const content = chunks.slice(1, -2).map((c) => c.choices[0]?.delta.content);
     expect(content).toEqual(expected.tokens);
     expect(content.length).toBe(40);
-    expect(chunks.at(-2).choices[0]).toEqual({ index: 0, delta: {}, finish_reason: 'stop' });
-    expect(chunks.at(-1).choices).toEqual([]);
+    expect(chunks.at(-2)?.choices[0]).toEqual({ index: 0, delta: {}, finish_reason: 'stop' });
+    expect(chunks.at(-1)?.choices).toEqual([]);
     const prompt = promptTokens(messages);
     expect(prompt).toBe(Math.ceil(('Be brief.'.length + 'How do refunds work for annual plans here?'.length) / 4));
-    expect(chunks.at(-1).usage).toEqual({ prompt_tokens: prompt, completion_tokens: 40, total_tokens: prompt + 40 });
+    expect(chunks.at(-1)?.usage).toEqual({ prompt_tokens: prompt, completion_tokens: 40, total_tokens: prompt + 40 });
     expect(expected.text.startsWith('Simulated answer from sim-small about: How do refunds work for annual.')).toBe(true);
 
     const [call] = sim.calls;
@@ -63,14 +65,13 @@ describe('sim provider', () => {
     sim.setFaults('default', { ...FAST, noUsage: true });
     const none = await readSse(await chat({ stream: true, stream_options: { include_usage: true } }));
     expect(none.events.some((e) => e.includes('prompt_tokens'))).toBe(false);
-    const body = await (await chat({})).json();
+    const body = await readJson<ChatCompletion>(await chat({}));
     expect(body.usage).toBeUndefined();
   });
 
   it('answers non-stream requests with a chat.completion', async () => {
     sim.setFaults('default', FAST);
-    const res = await chat({ model: 'gpt-anything' });
-    const body = await res.json();
+    const body = await readJson<ChatCompletion>(await chat({ model: 'gpt-anything' }));
     const expected = simAnswer('gpt-anything', messages);
     expect(body).toMatchObject({
       id: 'chatcmpl-sim-1',
@@ -83,16 +84,16 @@ describe('sim provider', () => {
 
   it('caps the answer at max_tokens / max_completion_tokens', async () => {
     sim.setFaults('default', { ...FAST, tokens: 100 });
-    const capped = await (await chat({ max_tokens: 5 })).json();
-    expect(capped.choices[0].finish_reason).toBe('length');
-    expect(capped.usage.completion_tokens).toBe(5);
-    expect(capped.choices[0].message.content).toBe(simAnswer('sim-small', messages, 5, 100).text);
+    const capped = await readJson<ChatCompletion>(await chat({ max_tokens: 5 }));
+    expect(capped.choices[0]!.finish_reason).toBe('length');
+    expect(capped.usage?.completion_tokens).toBe(5);
+    expect(capped.choices[0]!.message.content).toBe(simAnswer('sim-small', messages, 5, 100).text);
     const events = (await readSse(await chat({ stream: true, max_completion_tokens: 3 }))).events;
     expect(events.filter((e) => e.includes('"content":" ') || e.includes('"content":"S')).length).toBe(3);
     expect(events.at(-2)).toContain('"finish_reason":"length"');
-    const roomy = await (await chat({ max_tokens: 500 })).json();
-    expect(roomy.usage.completion_tokens).toBe(100);
-    expect(roomy.choices[0].finish_reason).toBe('stop');
+    const roomy = await readJson<ChatCompletion>(await chat({ max_tokens: 500 }));
+    expect(roomy.usage?.completion_tokens).toBe(100);
+    expect(roomy.choices[0]!.finish_reason).toBe('stop');
   });
 
   it('keeps realistic model timing by default', async () => {
@@ -104,16 +105,16 @@ describe('sim provider', () => {
   it('refuses malformed JSON with an OpenAI-style 400', async () => {
     const res = await postJson(`${sim.url}/v1/chat/completions`, '{nope');
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await readJson<ErrorBody>(res);
     expect(body.error).toMatchObject({ type: 'invalid_request_error' });
     expect(typeof body.error.message).toBe('string');
     expect(sim.calls.at(-1)).toMatchObject({ status: 400, body: null, model: null });
   });
 
   it('lists models', async () => {
-    const body = await (await fetch(`${sim.url}/s/east/v1/models`)).json();
+    const body = await readJson<ModelList>(await fetch(`${sim.url}/s/east/v1/models`));
     expect(body.object).toBe('list');
-    expect(body.data.map((m: { id: string }) => m.id)).toEqual(['sim-small', 'sim-large']);
+    expect(body.data.map((m) => m.id)).toEqual(['sim-small', 'sim-large']);
   });
 
   it('injects status and Retry-After per scope', async () => {
@@ -122,7 +123,7 @@ describe('sim provider', () => {
     const east = await chat({}, '/s/east/v1');
     expect(east.status).toBe(429);
     expect(east.headers.get('retry-after')).toBe('2');
-    expect((await east.json()).error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    expect((await readJson<ErrorBody>(east)).error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
     const west = await chat({}, '/s/west/v1');
     expect(west.status).toBe(200);
     await west.json();
@@ -143,7 +144,7 @@ describe('sim provider', () => {
   it('holds requests until released', async () => {
     sim.setFaults('default', { ...FAST, hold: true });
     let done = 0;
-    const pending = [chat({}), chat({})].map((p) => p.then((r) => (done++, r.json())));
+    const pending = [chat({}), chat({})].map((p) => p.then((r) => (done++, readJson<ChatCompletion>(r))));
     await waitFor(() => sim.heldCount() === 2);
     await new Promise((r) => setTimeout(r, 30));
     expect(done).toBe(0);
@@ -188,11 +189,11 @@ describe('sim provider', () => {
     await control('faults/default', { hold: true, ...FAST });
     const held = chat({});
     await waitFor(() => sim.heldCount('default') === 1);
-    expect(await (await fetch(`${sim.url}/__sim/held?scope=default`)).json()).toEqual({ held: 1 });
+    expect(await readJson<{ held: number }>(await fetch(`${sim.url}/__sim/held?scope=default`))).toEqual({ held: 1 });
     await control('release?scope=default');
     expect((await held).status).toBe(200);
-    const calls = await (await fetch(`${sim.url}/__sim/calls`)).json();
-    expect(calls.map((c: { scope: string }) => c.scope)).toEqual(['north', 'default']);
+    const calls = await readJson<ProviderCall[]>(await fetch(`${sim.url}/__sim/calls`));
+    expect(calls.map((c) => c.scope)).toEqual(['north', 'default']);
     await control('reset');
     expect(sim.calls).toEqual([]);
     expect((await control('faults/x', [1])).status).toBe(400);

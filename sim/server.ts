@@ -64,6 +64,8 @@ export async function startSimServer<F extends BaseFaults, C extends BaseCall>(
 ): Promise<SimServer<F, C>> {
   const calls: C[] = [];
   let seq = 0;
+  /** Settles when each in-flight response has closed. */
+  const open = new Set<Promise<void>>();
 
   const sim = {
     url: '',
@@ -83,16 +85,19 @@ export async function startSimServer<F extends BaseFaults, C extends BaseCall>(
       await Promise.all([closed, ...open]);
     },
   };
-  const open = new Set<Promise<void>>();
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = now();
     const abort = new AbortController();
     let cutBySim = false;
-    const closed = new Promise<void>((resolve) => res.once('close', resolve));
+    const closed = new Promise<void>((resolve) =>
+      res.once('close', () => {
+        abort.abort(new Error('connection closed')); // stops the handler's timers and waits
+        open.delete(closed);
+        resolve();
+      }),
+    );
     open.add(closed);
-    void closed.then(() => open.delete(closed));
-    res.on('close', () => abort.abort(new Error('connection closed')));
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
 
     const track: Track<C> = (fields) => {

@@ -44,6 +44,11 @@ export async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<v
   }
 }
 
+/** Reads a JSON body as the given response shape (the sim's own types; no runtime check). */
+export async function readJson<T>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
+
 /** POSTs JSON. */
 export function postJson(url: string, body: unknown, init: RequestInit = {}): Promise<Response> {
   return fetch(url, {

@@ -65,8 +65,8 @@ function streamAnswer(
       if (chat.stream_options?.include_usage) out.data(reframer.usage(usage, { request_id: trace.requestId, cost_usd: cost }));
     },
   });
-  trace.finished = done;
-  c.executionCtx.waitUntil(done);
+  trace.finished = done.then((outcome) => trace.set('outcome', outcome));
+  c.executionCtx.waitUntil(trace.finished);
   return response;
 }
 

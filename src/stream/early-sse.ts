@@ -29,7 +29,9 @@ export class ClientGoneError extends Error {
  * stream aborts `signal`, which the producer passes to every fetch it makes. `done` settles when the
  * stream has ended either way, for `waitUntil` and the log line.
  */
-export function earlySse(opts: EarlySseOptions): { response: Response; done: Promise<void> } {
+export type StreamOutcome = 'complete' | 'error' | 'client_gone';
+
+export function earlySse(opts: EarlySseOptions): { response: Response; done: Promise<StreamOutcome> } {
   const clientGone = new AbortController();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let open = true;
@@ -59,12 +61,15 @@ export function earlySse(opts: EarlySseOptions): { response: Response; done: Pro
     quiet = true;
   }, opts.heartbeatMs);
 
-  const done = (async () => {
+  const done = (async (): Promise<StreamOutcome> => {
     try {
       await opts.run({ data: (json) => write(sseData(json)) }, clientGone.signal);
       write(SSE_DONE);
+      return 'complete';
     } catch (err) {
-      if (!clientGone.signal.aborted) write(sseData(opts.errorEvent(err)));
+      if (clientGone.signal.aborted) return 'client_gone';
+      write(sseData(opts.errorEvent(err)));
+      return 'error';
     } finally {
       clearInterval(heartbeat);
       if (open) {

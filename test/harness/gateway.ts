@@ -1,0 +1,54 @@
+// Runs the built worker in workerd through the Miniflare API (what `wrangler dev` uses, without
+// its reload proxy), with the bindings wrangler.toml declares (local KV included) and a
+// GATEWAY_CONFIG chosen by the test. Requests go over real HTTP to a loopback port.
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { BUILD_DIR, ROOT } from './paths.ts';
+
+export interface Gateway {
+  url: string;
+  /** Everything the worker wrote to stdout/stderr (the per-request log lines among it). */
+  output: () => string;
+  /** JSON log records written with `msg: "request"`. */
+  requestLogs: () => Array<Record<string, unknown>>;
+  setConfig(config: unknown, bindings?: Record<string, string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: unknown, bindings: Record<string, string> = {}): Promise<Gateway> {
+  // modulesRules only matter for unbundled sources; the built bundle is one ES module.
+  const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(`${ROOT}/wrangler.toml`).workerOptions;
+  let output = '';
+  // wrangler hands out options in Miniflare's v4 shape; Miniflare 5 converts them itself.
+  const options = (cfg: unknown, extra: Record<string, string>) => convertV4MiniflareOptions({
+    host: '127.0.0.1',
+    port: 0,
+    // The worker's console output, kept for the tests (and out of the test runner's stdout).
+    handleStructuredLogs: (log: { message: string }) => {
+      output += `${log.message}\n`;
+    },
+    workers: [
+      {
+        ...workerOptions,
+        modules: true as const,
+        scriptPath: `${BUILD_DIR}/index.js`,
+        bindings: { ...(workerOptions.bindings ?? {}), ...extra, GATEWAY_CONFIG: typeof cfg === 'string' ? cfg : JSON.stringify(cfg) },
+      },
+    ],
+  } as Parameters<typeof convertV4MiniflareOptions>[0]);
+  const mf = new Miniflare(options(config, bindings));
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  return {
+    url,
+    output: () => output,
+    requestLogs: () =>
+      output
+        .split('\n')
+        .filter((l) => l.startsWith('{') && l.includes('"msg":"request"'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    async setConfig(cfg, extra = {}) {
+      await mf.setOptions(options(cfg, extra));
+    },
+    close: () => mf.dispose(),
+  };
+}

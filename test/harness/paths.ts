@@ -1,0 +1,4 @@
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+export const BUILD_DIR = `${ROOT}/.build/worker`;
