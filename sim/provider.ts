@@ -43,6 +43,8 @@ export interface ProviderCall extends BaseCall {
   /** The parsed request body (null if it was not JSON). */
   body: unknown;
   authorization: string | null;
+  /** The W3C traceparent the caller propagated, if any. */
+  traceparent: string | null;
   headersAt?: number;
   /** When the first content token was written (for non-stream: when the body was). */
   firstTokenAt?: number;
@@ -80,6 +82,7 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
       stream: !isParseError(request) && request.stream,
       body,
       authorization: ex.req.headers.authorization ?? null,
+      traceparent: (ex.req.headers.traceparent as string | undefined) ?? null,
     });
     if (isParseError(request)) {
       sendJson(ex.res, 400, errorBody(400, request.message, request.param || null));

@@ -1,5 +1,5 @@
 import type { Budgets } from '../config';
-import { deadlineExceeded, upstreamBroken, upstreamTimeout } from '../errors';
+import { deadlineExceeded, isGatewayError, upstreamBroken, upstreamTimeout } from '../errors';
 import type { Trace } from '../telemetry/trace';
 import { upstreamEvents } from '../stream/upstream-chunks';
 import type { ChatChunk } from '../stream/types';
@@ -47,7 +47,10 @@ export async function* streamCompletion(call: CompletionCall): AsyncGenerator<Ch
     let finished = false;
     let malformed = 0;
     for (;;) {
-      const next = await abortable(it.next(), deadlines.signal);
+      const next = await abortable(it.next(), deadlines.signal).catch((err: unknown) => {
+        // A network failure while reading (socket reset, truncated chunk) is the upstream's.
+        throw isGatewayError(err) || deadlines.signal.aborted ? err : upstreamBroken('the connection was lost mid-answer');
+      });
       if (next.done) {
         endStream({ malformed });
         if (!next.value.done && !finished) throw upstreamBroken('the stream ended before the answer was complete');

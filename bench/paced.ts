@@ -1,0 +1,76 @@
+// Open-loop paced load: requests leave at fixed intervals whatever is still outstanding, so a slow
+// server shows up as latency (measured from each request's actual send), not as a lower rate.
+import type { Agent } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chatBody, ok, outcomes, post } from './client.ts';
+import type { Target, Timing } from './client.ts';
+import { summarize } from './stats.ts';
+import type { Summary } from './stats.ts';
+
+export interface PacedOptions {
+  rate: number;
+  seconds: number;
+  stream?: boolean;
+  timeoutMs?: number;
+}
+
+export interface PacedResult {
+  path: string;
+  rate: number;
+  seconds: number;
+  sent: number;
+  /** Achieved send rate (req/s) over the send window. */
+  sendRate: number;
+  latencyMs: Summary;
+  /** How late each send was against its slot (scheduler lag on this noisy box). */
+  sendLagMs: Summary;
+  outcomes: Record<string, number>;
+}
+
+export async function runPaced(agent: Agent, target: Target, opts: PacedOptions): Promise<PacedResult> {
+  const { rate, seconds, stream = false, timeoutMs = 10_000 } = opts;
+  const count = Math.max(1, Math.round(rate * seconds));
+  const interval = 1000 / rate;
+  const pending: Promise<Timing>[] = [];
+  const lags: number[] = [];
+  const start = performance.now() + 20;
+  const hardStop = start + seconds * 1000 + 5_000; // the send loop never outlives this
+  let i = 0;
+  while (i < count && performance.now() < hardStop) {
+    const now = performance.now();
+    // Everything whose slot has come goes now (catch-up after a stall), then sleep to the next slot.
+    while (i < count && start + i * interval <= now) {
+      const due = start + i * interval;
+      const p = post(agent, target, chatBody(`${target.name}-paced-${i}`, stream), timeoutMs);
+      lags.push(performance.now() - due);
+      pending.push(p);
+      i++;
+    }
+    if (i < count) await sleep(Math.max(0, start + i * interval - performance.now()));
+  }
+  const sendWindow = (performance.now() - start) / 1000;
+  const timings = await Promise.all(pending); // each one bounded by timeoutMs
+  return {
+    path: target.name,
+    rate,
+    seconds,
+    sent: pending.length,
+    sendRate: pending.length / Math.max(sendWindow, 1e-9),
+    latencyMs: summarize(timings.filter(ok).map((t) => t.totalMs!)),
+    sendLagMs: summarize(lags),
+    outcomes: outcomes(timings),
+  };
+}
+
+/** A few hundred closed-loop requests so JIT, connection pools and caches are warm. */
+export async function warmUp(agent: Agent, target: Target, requests = 300, concurrency = 8): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < requests) {
+      const n = next++;
+      await post(agent, target, chatBody(`${target.name}-warm-${n}`, n % 2 === 1), 10_000);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}

@@ -1,0 +1,94 @@
+// The markdown tables printed at the end of a run (pasteable into the README).
+import type { PacedResult } from './paced.ts';
+import type { SaturatedResult } from './saturate.ts';
+import type { TtfbResult } from './ttfb.ts';
+import type { Summary } from './stats.ts';
+
+export interface BenchResults {
+  startedAt: string;
+  durationS: number;
+  environment: Record<string, string | number>;
+  settings: Record<string, unknown>;
+  idleRssMiB: Record<string, number>;
+  paced: PacedResult[];
+  gatewayStages?: Record<string, Summary>;
+  saturated: SaturatedResult[];
+  ttfb: TtfbResult[];
+}
+
+const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1));
+const plus = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : `${v >= 0 ? '+' : '−'}${ms(Math.abs(v))}`);
+const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
+const count = (outcomes: Record<string, number>) => Object.entries(outcomes).map(([k, n]) => `${k}: ${n}`).join(', ');
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const head = (cells: string[]) => [row(cells), row(cells.map((_, i) => (i === 0 ? '---' : '---:')))];
+
+export function renderReport(r: BenchResults): string {
+  const out: string[] = [];
+  const env = r.environment;
+  out.push(`### Benchmark (${r.startedAt}, ${r.durationS.toFixed(0)} s run)`, '');
+  out.push(
+    `Runtime: workerd ${env.workerd} via the Miniflare ${env.miniflare} API (compatibility date ${env.compatibilityDate}, flags ${env.compatibilityFlags}); ` +
+      `load generator and simulated provider on Node ${env.node} (the sim in its own process); ${env.cpus} × ${env.cpuModel}, shared and noisy. ` +
+      `Gateway commit ${env.commit}. All traffic on 127.0.0.1. The sim answers ${r.settings.tokens} tokens with no delays unless stated. ` +
+      `**direct** = the sim itself, **floor** = a pass-through worker (bench/floor-worker.js) in the same runtime, **gateway** = the built worker. ` +
+      `Compare within this run only; latencies in ms.`,
+    '',
+  );
+
+  const direct = (list: { path: string }[]) => list.find((x) => x.path === 'direct');
+
+  // Paced latency
+  const d = direct(r.paced) as PacedResult | undefined;
+  out.push(`**Paced latency, non-stream** — open loop at ${r.settings.rate} req/s for ${r.settings.seconds} s per path; latency = response fully read − actual send.`, '');
+  out.push(...head(['path', 'ok / sent', 'p50', 'p90', 'p99', 'max', 'added p50', 'added p90', 'added p99']));
+  for (const p of r.paced) {
+    const l = p.latencyMs;
+    const base = d && p !== d ? d.latencyMs : undefined;
+    out.push(row([
+      p.path, `${l.n} / ${p.sent}`, ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max),
+      base ? plus(l.p50 - base.p50) : '', base ? plus(l.p90 - base.p90) : '', base ? plus(l.p99 - base.p99) : '',
+    ]));
+  }
+  const lagP99 = Math.max(...r.paced.map((p) => p.sendLagMs.p99));
+  const failures = r.paced.filter((p) => p.latencyMs.n !== p.sent).map((p) => `${p.path} (${count(p.outcomes)})`);
+  out.push('', `Send-slot lag p99 ≤ ${ms(lagP99)} ms (scheduler, all paths).${failures.length ? ` Not 200: ${failures.join('; ')}.` : ''}` +
+    ` "direct (SSE)" is the sim asked to stream (what the gateway asks of it), read to the end: a reference, not a path.`, '');
+  if (r.gatewayStages) {
+    const s = r.gatewayStages;
+    out.push(`Gateway's own log (paced run, workerd clock, which only advances on I/O): duration_ms p50 ${ms(s.duration_ms?.p50)} / p99 ${ms(s.duration_ms?.p99)}` +
+      Object.entries(s).filter(([k]) => k !== 'duration_ms').map(([k, v]) => `; ${k} p50 ${ms(v.p50)} / p99 ${ms(v.p99)}`).join('') + '.', '');
+  }
+
+  // Saturated throughput
+  out.push(`**Saturated throughput, non-stream** — autocannon, closed loop, ${r.settings.satSeconds} s per point. CPU = ms of CPU per 2xx response (utime+stime from /proc); RSS after the point.`, '');
+  out.push(...head(['path', 'conns', 'req/s', 'p50', 'p99', 'vs direct', 'vs floor', 'workerd CPU ms/req', 'sim CPU ms/req', 'loadgen CPU ms/req', 'workerd RSS MiB', 'non-2xx / errors']));
+  for (const s of r.saturated) {
+    const peers = r.saturated.filter((x) => x.connections === s.connections);
+    const dd = peers.find((x) => x.path === 'direct');
+    const ff = peers.find((x) => x.path === 'floor');
+    out.push(row([
+      s.path, s.connections, s.rps.toFixed(0), ms(s.latencyMs.p50), ms(s.latencyMs.p99),
+      s.path === 'direct' ? '' : ratio(s.rps, dd?.rps), s.path === 'gateway' ? ratio(s.rps, ff?.rps) : '',
+      s.path === 'direct' ? '—' : ms(s.cpuMsPerReq.workerd), ms(s.cpuMsPerReq.sim), ms(s.cpuMsPerReq.loadgen),
+      s.path === 'direct' ? '—' : (s.rssMiB.workerd ?? NaN).toFixed(0), `${s.non2xx} / ${s.errors + s.timeouts}`,
+    ]));
+  }
+  out.push('', `workerd RSS when idle, before any load: ${Object.entries(r.idleRssMiB).map(([k, v]) => `${k} ${v.toFixed(0)} MiB`).join(', ')}.`, '');
+
+  // TTFB
+  const t0 = direct(r.ttfb) as TtfbResult | undefined;
+  out.push(`**Time to first byte, \`stream: true\`** — ${r.settings.ttfbRequests} requests per path at concurrency ${r.settings.ttfbConcurrency}; the sim waits ${r.settings.ttfbFirstTokenMs} ms before its first chunk.`, '');
+  out.push(...head(['path', 'ok / sent', 'first byte p50', 'p90', 'p99', 'added p50', 'first token p50', 'first token p99', 'added p50 (token)', 'complete p50']));
+  for (const t of r.ttfb) {
+    const ok = t.firstByteMs.n;
+    const base = t0 && t !== t0 ? t0 : undefined;
+    out.push(row([
+      t.path, `${ok} / ${t.requests}`, ms(t.firstByteMs.p50), ms(t.firstByteMs.p90), ms(t.firstByteMs.p99),
+      base ? plus(t.firstByteMs.p50 - base.firstByteMs.p50) : '',
+      ms(t.firstContentMs.p50), ms(t.firstContentMs.p99), base ? plus(t.firstContentMs.p50 - base.firstContentMs.p50) : '', ms(t.totalMs.p50),
+    ]));
+  }
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,256 @@
+// Benchmark: what the gateway costs over calling the provider directly, and over the least any
+// worker in the same runtime can cost.
+//
+//   npm run bench            (= node bench/run.ts, Node ≥ 22.18 for .ts; ~2 minutes with defaults)
+//
+// One simulated provider (`node sim/main.ts`, its own process, ephemeral ports) and three paths to
+// it, all on 127.0.0.1 and all to the sim's `east` scope:
+//   direct  — the sim itself;
+//   floor   — bench/floor-worker.js, a pass-through worker, in workerd via Miniflare (bench/floor.ts);
+//   gateway — the worker as `wrangler deploy` builds it, via test/harness/gateway.ts.
+// Phases, each path back to back within the phase so they share the machine's current noise:
+//   1. paced latency, non-stream: open loop at BENCH_RATE req/s (200) for BENCH_SECONDS (10) s;
+//      latency = response fully read − actual send; plus "direct (SSE)" as a reference;
+//   2. saturated throughput, non-stream: autocannon at BENCH_CONNECTIONS (1,8,32) connections,
+//      BENCH_SAT_SECONDS (5) s each; req/s, p50/p99, and CPU ms per request of workerd, the sim and
+//      this process from /proc/<pid>/stat, workerd RSS from /proc/<pid>/status;
+//   3. time to first byte, stream: BENCH_TTFB_REQUESTS (200) at concurrency BENCH_TTFB_CONCURRENCY
+//      (4) with the sim's first token delayed BENCH_TTFB_FIRST_TOKEN_MS (100) ms.
+// The sim answers BENCH_TOKENS (20) tokens with no delays in phases 1–2. Every prompt is unique.
+// Prints markdown tables to stdout (progress to stderr) and saves the raw figures to
+// bench/results/<ISO timestamp>.json. The machine is small and shared: compare within a run.
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import buildWorker from '../test/harness/build-worker.ts';
+import { TENANT_KEY, TEST_BINDINGS, testConfig } from '../test/harness/config.ts';
+import { startGateway } from '../test/harness/gateway.ts';
+import { ROOT } from '../test/harness/paths.ts';
+import { keepAliveAgent, post, chatBody } from './client.ts';
+import type { Target } from './client.ts';
+import { startFloor } from './floor.ts';
+import { runPaced, warmUp } from './paced.ts';
+import type { PacedResult } from './paced.ts';
+import { childPids, rssMiB } from './procstat.ts';
+import { renderReport } from './report.ts';
+import type { BenchResults } from './report.ts';
+import { runSaturated } from './saturate.ts';
+import type { SaturatedResult } from './saturate.ts';
+import { spawnSim } from './sim.ts';
+import { summarize } from './stats.ts';
+import type { Summary } from './stats.ts';
+import { runTtfb } from './ttfb.ts';
+import type { TtfbResult } from './ttfb.ts';
+
+function num(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const v = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return v;
+}
+
+const settings = {
+  rate: num('BENCH_RATE', 200),
+  seconds: num('BENCH_SECONDS', 10),
+  connections: (process.env.BENCH_CONNECTIONS || '1,8,32').split(',').map((c) => Math.round(Number(c))).filter((c) => c > 0),
+  satSeconds: Math.round(num('BENCH_SAT_SECONDS', 5)),
+  ttfbRequests: Math.round(num('BENCH_TTFB_REQUESTS', 200)),
+  ttfbConcurrency: Math.round(num('BENCH_TTFB_CONCURRENCY', 4)),
+  ttfbFirstTokenMs: num('BENCH_TTFB_FIRST_TOKEN_MS', 100),
+  tokens: Math.round(num('BENCH_TOKENS', 20)),
+};
+const SCOPE = 'east'; // the scope of sim-small's endpoint in testConfig; direct and floor use it too
+
+const log = (msg: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
+
+const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+async function cleanup(): Promise<void> {
+  while (cleanups.length) {
+    const { name, run } = cleanups.pop()!;
+    try {
+      await Promise.race([run(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 10_000).unref())]);
+    } catch (err) {
+      console.error(`bench: closing ${name} failed: ${(err as Error).message}`);
+    }
+  }
+  // Miniflare's dispose ends workerd; make sure, by pid, that none of ours outlives the run.
+  for (const pid of childPids(process.pid, 'workerd')) {
+    console.error(`bench: workerd ${pid} still running after dispose, killing it`);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: shutting down`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(`${ROOT}/node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function environment(): Record<string, string | number> {
+  const { compatibilityDate, compatibilityFlags } = unstable_getMiniflareWorkerOptions(`${ROOT}/wrangler.toml`).workerOptions;
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    if (dirty) commit += ' + uncommitted src changes';
+  } catch {}
+  return {
+    node: process.version,
+    workerd: packageVersion('workerd'),
+    miniflare: packageVersion('miniflare'),
+    wrangler: packageVersion('wrangler'),
+    autocannon: packageVersion('autocannon'),
+    compatibilityDate: String(compatibilityDate),
+    compatibilityFlags: (compatibilityFlags ?? []).join(', ') || 'none',
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    commit,
+  };
+}
+
+/** Sim timing for a phase; reset first, so the recorded calls do not pile up across phases. */
+async function simFaults(sim: { reset(): Promise<void>; setFaults(s: string, f: Record<string, number>): Promise<void> }, firstTokenMs: number) {
+  await sim.reset();
+  await sim.setFaults(SCOPE, { firstTokenMs, interTokenMs: 0, tokens: settings.tokens });
+}
+
+async function main(): Promise<BenchResults> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  log('building the worker (wrangler deploy --dry-run)');
+  buildWorker();
+
+  const sim = await spawnSim();
+  cleanups.push({ name: 'sim', run: sim.close });
+  log(`sim provider at ${sim.url} (pid ${sim.pid})`);
+  const upstream = `${sim.url}/s/${SCOPE}/v1`;
+
+  const known = new Set(childPids(process.pid, 'workerd'));
+  const newWorkerd = () => childPids(process.pid, 'workerd').filter((pid) => !known.has(pid) && known.add(pid));
+  const floor = await startFloor(upstream);
+  cleanups.push({ name: 'floor', run: floor.close });
+  const floorPids = newWorkerd();
+  const gateway = await startGateway(testConfig({ providerUrl: sim.url }), TEST_BINDINGS);
+  cleanups.push({ name: 'gateway', run: gateway.close });
+  const gatewayPids = newWorkerd();
+  log(`floor at ${floor.url} (workerd ${floorPids.join(',')}), gateway at ${gateway.url} (workerd ${gatewayPids.join(',')})`);
+  if (!floorPids.length || !gatewayPids.length) throw new Error('could not find the workerd processes Miniflare started');
+  const idleRssMiB = {
+    floor: floorPids.reduce((s, p) => s + rssMiB(p), 0),
+    gateway: gatewayPids.reduce((s, p) => s + rssMiB(p), 0),
+  };
+
+  const direct: Target = { name: 'direct', url: `${upstream}/chat/completions`, headers: {} };
+  const floorT: Target = { name: 'floor', url: `${floor.url}/v1/chat/completions`, headers: {} };
+  const gatewayT: Target = { name: 'gateway', url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${TENANT_KEY}` } };
+  const targets = [direct, floorT, gatewayT];
+  const workerdOf: Record<string, number[]> = { direct: [], floor: floorPids, gateway: gatewayPids };
+
+  // Each path must answer a real completion before anything is timed.
+  await simFaults(sim, 0);
+  for (const t of targets) {
+    const agent = keepAliveAgent();
+    const r = await post(agent, t, chatBody(`${t.name}-check`), 10_000);
+    agent.destroy();
+    if (r.error || r.status !== 200) throw new Error(`${t.name} did not answer 200: ${r.error ?? r.status}`);
+  }
+  log('warming up');
+  for (const t of targets) {
+    const agent = keepAliveAgent();
+    await warmUp(agent, t);
+    agent.destroy();
+  }
+
+  // 1. Paced latency, non-stream (plus the sim streaming, for reference).
+  const paced: PacedResult[] = [];
+  let gatewayStages: Record<string, Summary> | undefined;
+  const directSse: Target = { ...direct, name: 'direct (SSE)' };
+  for (const t of [direct, directSse, floorT, gatewayT]) {
+    await simFaults(sim, 0);
+    log(`paced ${t.name}: ${settings.rate} req/s × ${settings.seconds} s`);
+    const agent = keepAliveAgent();
+    const logsBefore = t === gatewayT ? gateway.requestLogs().length : 0;
+    paced.push(await runPaced(agent, t, { rate: settings.rate, seconds: settings.seconds, stream: t === directSse }));
+    agent.destroy();
+    if (t === gatewayT) {
+      await new Promise((r) => setTimeout(r, 200)); // log lines are written from waitUntil
+      gatewayStages = stageSummary(gateway.requestLogs().slice(logsBefore));
+    }
+  }
+
+  // 2. Saturated throughput, non-stream.
+  const saturated: SaturatedResult[] = [];
+  for (const c of settings.connections) {
+    for (const t of targets) {
+      await simFaults(sim, 0);
+      log(`saturated ${t.name}: ${c} connections × ${settings.satSeconds} s`);
+      saturated.push(await runSaturated(t, c, settings.satSeconds, { workerd: workerdOf[t.name]!, sim: [sim.pid], loadgen: [] }));
+    }
+  }
+
+  // 3. Time to first byte, stream, with a realistic first-token delay upstream.
+  const ttfb: TtfbResult[] = [];
+  const ttfbBudgetMs = 30_000 + (settings.ttfbRequests / settings.ttfbConcurrency) * (settings.ttfbFirstTokenMs + 50) * 2;
+  for (const t of targets) {
+    await simFaults(sim, settings.ttfbFirstTokenMs);
+    log(`ttfb ${t.name}: ${settings.ttfbRequests} streams, concurrency ${settings.ttfbConcurrency}`);
+    const agent = keepAliveAgent();
+    ttfb.push(await runTtfb(agent, t, settings.ttfbRequests, settings.ttfbConcurrency, ttfbBudgetMs));
+    agent.destroy();
+  }
+  await sim.reset();
+
+  return {
+    startedAt: startedAt.toISOString(),
+    durationS: (performance.now() - t0) / 1000,
+    environment: environment(),
+    settings: { ...settings, scope: SCOPE },
+    idleRssMiB,
+    paced,
+    gatewayStages,
+    saturated,
+    ttfb,
+  };
+}
+
+/** The gateway's own per-request log: total duration and each stage, as the worker measured them. */
+function stageSummary(records: Array<Record<string, unknown>>): Record<string, Summary> {
+  const values: Record<string, number[]> = { duration_ms: [] };
+  for (const r of records) {
+    if (typeof r.duration_ms === 'number') values.duration_ms!.push(r.duration_ms);
+    for (const [stage, v] of Object.entries((r.stages ?? {}) as Record<string, unknown>)) {
+      if (typeof v === 'number') (values[stage] ??= []).push(v);
+    }
+  }
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v.length).map(([k, v]) => [k, summarize(v)]));
+}
+
+let exitCode = 0;
+try {
+  const results = await main();
+  await cleanup(); // before printing, so the run's end is also proven clean
+  process.stdout.write(`${renderReport(results)}\n`);
+  const dir = `${ROOT}/bench/results`;
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}/${results.startedAt.replaceAll(':', '-')}.json`;
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  log(`raw figures: ${file.slice(ROOT.length + 1)}`);
+} catch (err) {
+  console.error('bench failed:', err);
+  exitCode = 1;
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);
