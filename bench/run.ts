@@ -9,8 +9,8 @@
 //   floor   — bench/floor-worker.js, a pass-through worker, in workerd via Miniflare (bench/floor.ts);
 //   gateway — the worker as `wrangler deploy` builds it, via test/harness/gateway.ts.
 // Phases, each path back to back within the phase so they share the machine's current noise:
-//   1. paced latency, non-stream: open loop at BENCH_RATE req/s (200) for BENCH_SECONDS (10) s;
-//      latency = response fully read − actual send; plus "direct (SSE)" as a reference;
+//   1. paced latency, non-stream: open loop at each of BENCH_RATE req/s (50,200) for BENCH_SECONDS
+//      (10) s; latency = response fully read − actual send; plus "direct (SSE)" as a reference;
 //   2. saturated throughput, non-stream: autocannon at BENCH_CONNECTIONS (1,8,32) connections,
 //      BENCH_SAT_SECONDS (5) s each; req/s, p50/p99, and CPU ms per request of workerd, the sim and
 //      this process from /proc/<pid>/stat, workerd RSS from /proc/<pid>/status;
@@ -51,10 +51,17 @@ function num(name: string, fallback: number): number {
   return v;
 }
 
+function list(name: string, fallback: string): number[] {
+  const raw = process.env[name] || fallback;
+  const values = raw.split(',').map(Number);
+  if (!values.length || values.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`${name} must be positive numbers separated by commas, got "${raw}"`);
+  return values;
+}
+
 const settings = {
-  rate: num('BENCH_RATE', 200),
+  rates: list('BENCH_RATE', '50,200'),
   seconds: num('BENCH_SECONDS', 10),
-  connections: (process.env.BENCH_CONNECTIONS || '1,8,32').split(',').map((c) => Math.round(Number(c))).filter((c) => c > 0),
+  connections: list('BENCH_CONNECTIONS', '1,8,32').map(Math.round),
   satSeconds: Math.round(num('BENCH_SAT_SECONDS', 5)),
   ttfbRequests: Math.round(num('BENCH_TTFB_REQUESTS', 200)),
   ttfbConcurrency: Math.round(num('BENCH_TTFB_CONCURRENCY', 4)),
@@ -175,18 +182,20 @@ async function main(): Promise<BenchResults> {
 
   // 1. Paced latency, non-stream (plus the sim streaming, for reference).
   const paced: PacedResult[] = [];
-  let gatewayStages: Record<string, Summary> | undefined;
+  const gatewayStages: Record<number, Record<string, Summary>> = {};
   const directSse: Target = { ...direct, name: 'direct (SSE)' };
-  for (const t of [direct, directSse, floorT, gatewayT]) {
-    await simFaults(sim, 0);
-    log(`paced ${t.name}: ${settings.rate} req/s × ${settings.seconds} s`);
-    const agent = keepAliveAgent();
-    const logsBefore = t === gatewayT ? gateway.requestLogs().length : 0;
-    paced.push(await runPaced(agent, t, { rate: settings.rate, seconds: settings.seconds, stream: t === directSse }));
-    agent.destroy();
-    if (t === gatewayT) {
-      await new Promise((r) => setTimeout(r, 200)); // log lines are written from waitUntil
-      gatewayStages = stageSummary(gateway.requestLogs().slice(logsBefore));
+  for (const rate of settings.rates) {
+    for (const t of [direct, directSse, floorT, gatewayT]) {
+      await simFaults(sim, 0);
+      log(`paced ${t.name}: ${rate} req/s × ${settings.seconds} s`);
+      const agent = keepAliveAgent();
+      const logsBefore = t === gatewayT ? gateway.requestLogs().length : 0;
+      paced.push(await runPaced(agent, t, { rate, seconds: settings.seconds, stream: t === directSse }));
+      agent.destroy();
+      if (t === gatewayT) {
+        await new Promise((r) => setTimeout(r, 200)); // log lines are written from waitUntil
+        gatewayStages[rate] = stageSummary(gateway.requestLogs().slice(logsBefore));
+      }
     }
   }
 

@@ -38,6 +38,7 @@ export type Watched = Record<string, number[]>;
 export async function runSaturated(target: Target, connections: number, seconds: number, watched: Watched): Promise<SaturatedResult> {
   const latencies: number[] = [];
   let ok = 0;
+  let seq = 0;
   const before = cpuSnapshot(watched);
   const started = performance.now();
   const result = await new Promise<AutocannonResult>((resolve, reject) => {
@@ -46,9 +47,9 @@ export async function runSaturated(target: Target, connections: number, seconds:
         url: target.url,
         method: 'POST',
         headers: { ...target.headers, 'content-type': 'application/json' },
-        // [<id>] becomes a fresh id on every request: the prompt never repeats.
-        body: chatBody(`${target.name}-sat-[<id>]`),
-        idReplacement: true,
+        // A fresh prompt on every request, so nothing can answer from a cache. (Not autocannon's
+        // idReplacement: it sets Content-Length for a fixed id length, and its ids vary.)
+        requests: [{ method: 'POST', setupRequest: (req: object) => ({ ...req, body: chatBody(`${target.name}-sat-${++seq}`) }) }],
         connections,
         duration: seconds,
         timeout: 10,
