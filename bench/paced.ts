@@ -26,6 +26,12 @@ export interface PacedResult {
   /** How late each send was against its slot (scheduler lag on this noisy box). */
   sendLagMs: Summary;
   outcomes: Record<string, number>;
+  /** 200 responses per second, from the first send to the last response. */
+  completionRate: number;
+  /** p50 latency over the first and over the last tenth of the sends. */
+  trendMs: { first: number; last: number };
+  /** The path could not keep up: it completed less than 90% of the offered rate. */
+  overloaded: boolean;
 }
 
 export async function runPaced(agent: Agent, target: Target, opts: PacedOptions): Promise<PacedResult> {
@@ -51,15 +57,24 @@ export async function runPaced(agent: Agent, target: Target, opts: PacedOptions)
   }
   const sendWindow = (performance.now() - start) / 1000;
   const timings = await Promise.all(pending); // each one bounded by timeoutMs
+  const good = timings.filter(ok);
+  const lastEnd = good.reduce((m, t) => Math.max(m, t.sentAt + t.totalMs!), start);
+  const completionRate = good.length / Math.max((lastEnd - start) / 1000, 1e-9);
+  const tenth = Math.max(1, Math.floor(timings.length / 10));
+  const p50Of = (ts: Timing[]) => summarize(ts.filter(ok).map((t) => t.totalMs!)).p50;
+  const trendMs = { first: p50Of(timings.slice(0, tenth)), last: p50Of(timings.slice(-tenth)) };
   return {
     path: target.name,
     rate,
     seconds,
     sent: pending.length,
     sendRate: pending.length / Math.max(sendWindow, 1e-9),
-    latencyMs: summarize(timings.filter(ok).map((t) => t.totalMs!)),
+    latencyMs: summarize(good.map((t) => t.totalMs!)),
     sendLagMs: summarize(lags),
     outcomes: outcomes(timings),
+    completionRate,
+    trendMs,
+    overloaded: completionRate < 0.9 * rate,
   };
 }
 

@@ -54,7 +54,10 @@ export function renderReport(r: BenchResults): string {
       ]));
     }
     const failures = runs.filter((p) => p.latencyMs.n !== p.sent).map((p) => `${p.path} (${count(p.outcomes)})`);
+    const overloaded = runs.filter((p) => p.overloaded)
+      .map((p) => `${p.path} completed ${p.completionRate.toFixed(0)} req/s; p50 ${ms(p.trendMs.first)} ms over the first tenth of the sends, ${ms(p.trendMs.last)} ms over the last`);
     out.push('');
+    if (overloaded.length) out.push(`**Overloaded at ${rate} req/s** — it could not keep up, so its figures are queueing, not overhead: ${overloaded.join('; ')}.`, '');
     if (failures.length) out.push(`Not 200: ${failures.join('; ')}.`, '');
     const s = r.gatewayStages[rate];
     if (s?.duration_ms) {
@@ -66,8 +69,8 @@ export function renderReport(r: BenchResults): string {
     'Send lag = how late the load generator sent against its slot.', '');
 
   // Saturated throughput
-  out.push(`**Saturated throughput, non-stream** — autocannon, closed loop, ${r.settings.satSeconds} s per point. CPU = ms of CPU per 2xx response (utime+stime from /proc); RSS after the point.`, '');
-  out.push(...head(['path', 'conns', 'req/s', 'p50', 'p99', 'vs direct', 'vs floor', 'workerd CPU ms/req', 'sim CPU ms/req', 'loadgen CPU ms/req', 'workerd RSS MiB', 'non-2xx / errors']));
+  out.push(`**Saturated throughput, non-stream** — autocannon, closed loop, ${r.settings.satSeconds} s per point. CPU = ms of CPU per 2xx response (utime+stime from /proc), for the path's workerd, the sim, and this Node process (autocannon plus Miniflare's Node side, which receives workerd's log lines); workerd RSS after the point.`, '');
+  out.push(...head(['path', 'conns', 'req/s', 'p50', 'p99', 'vs direct', 'vs floor', 'workerd CPU ms/req', 'sim CPU ms/req', 'node CPU ms/req', 'workerd RSS MiB', 'non-2xx / errors']));
   for (const s of r.saturated) {
     const peers = r.saturated.filter((x) => x.connections === s.connections);
     const dd = peers.find((x) => x.path === 'direct');

@@ -1,7 +1,9 @@
 // Closed-loop saturation with autocannon: `connections` requests always in flight for `seconds`.
 // Latencies are taken from autocannon's per-response event (sub-ms), not its 1-ms histogram.
 // CPU of the given processes is read from /proc before and after, per completed request.
+/// <reference path="./autocannon.d.ts" />
 import autocannon from 'autocannon';
+import type { Result as AutocannonResult } from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { cpuMs, rssMiB } from './procstat.ts';
 import { chatBody } from './client.ts';
@@ -23,13 +25,6 @@ export interface SaturatedResult {
   /** CPU ms per 2xx response, per watched process (by role), and RSS after. */
   cpuMsPerReq: Record<string, number>;
   rssMiB: Record<string, number>;
-}
-
-/** The part of autocannon's result used here (the package ships no types). */
-interface AutocannonResult {
-  non2xx: number;
-  errors: number;
-  timeouts: number;
 }
 
 /** Processes whose CPU and memory to attribute to a run, by role (e.g. workerd, sim). */
@@ -54,7 +49,7 @@ export async function runSaturated(target: Target, connections: number, seconds:
         duration: seconds,
         timeout: 10,
       },
-      (err: Error | null, res: AutocannonResult) => (err ? reject(err) : resolve(res)),
+      (err, res) => (err ? reject(err) : resolve(res)),
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
       if (status >= 200 && status < 300) {
