@@ -1,9 +1,10 @@
 import type { Budgets } from '../config';
 import { deadlineExceeded, isGatewayError, upstreamBroken, upstreamTimeout } from '../errors';
-import type { Trace } from '../telemetry/trace';
-import { upstreamEvents } from '../stream/upstream-chunks';
+import { SseDecoder } from '../stream/sse-decoder';
 import type { ChatChunk } from '../stream/types';
-import { abortable, Deadlines } from '../util/deadlines';
+import { parseEvent } from '../stream/upstream-event';
+import type { Trace } from '../telemetry/trace';
+import { Deadlines } from '../util/deadlines';
 import { openUpstream, type UpstreamTarget } from './openai-compatible';
 
 export interface CompletionCall {
@@ -17,13 +18,13 @@ export interface CompletionCall {
 }
 
 /**
- * One upstream chat completion as a stream of chunks, under the request's deadlines: the first
- * content token within `firstTokenMs` of the request's arrival, then no silence longer than
- * `idleMs`, all within `totalMs`. The upstream is always asked to stream (with usage), so the same
- * deadlines hold for clients that want one JSON answer. Stopping the iteration early aborts the
- * upstream fetch.
+ * One upstream chat completion, each chunk handed to `onChunk` as it arrives, under the request's
+ * deadlines: the first token within `firstTokenMs` of the request's arrival, then no silence longer
+ * than `idleMs`, all within `totalMs`. The upstream is always asked to stream (with usage), so the
+ * same deadlines hold for clients that want one JSON answer. Resolves when the answer is complete;
+ * rejects with a GatewayError (or the client-gone reason) otherwise, the upstream fetch aborted.
  */
-export async function* streamCompletion(call: CompletionCall): AsyncGenerator<ChatChunk> {
+export async function runCompletion(call: CompletionCall, onChunk: (chunk: ChatChunk) => void): Promise<void> {
   const { budgets, trace } = call;
   const deadlines = new Deadlines(call.signal);
   deadlines.set('total', budgets.totalMs - trace.elapsed(), () => deadlineExceeded(budgets.totalMs));
@@ -35,56 +36,88 @@ export async function* streamCompletion(call: CompletionCall): AsyncGenerator<Ch
     stream_options: { include_usage: true },
   });
   trace.set('endpoint', call.target.endpointId);
-  const endConnect = trace.span('upstream_headers');
-  let events: AsyncGenerator<unknown> | undefined;
+  const endHeaders = trace.span('upstream_headers');
   try {
     const res = await openUpstream(call.target, payload, trace.traceparent, deadlines.signal);
-    endConnect({ status: res.status });
+    endHeaders({ status: res.status });
     const endStream = trace.span('upstream_stream');
-    const it = upstreamEvents(res.body);
-    events = it;
-    let started = false;
-    let finished = false;
-    let malformed = 0;
+    const reader = res.body.getReader();
+    // One listener for the whole stream: a deadline or the client going away ends the pending read.
+    deadlines.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
+    const stream = new UpstreamStream(trace, () => {
+      deadlines.clear('first');
+      deadlines.sliding('idle', budgets.idleMs, () => upstreamTimeout('a token for a while', budgets.idleMs));
+    });
     for (;;) {
-      const next = await abortable(it.next(), deadlines.signal).catch((err: unknown) => {
+      let read: ReadableStreamReadResult<Uint8Array>;
+      try {
+        read = await reader.read();
+      } catch (err) {
         // A network failure while reading (socket reset, truncated chunk) is the upstream's.
-        throw isGatewayError(err) || deadlines.signal.aborted ? err : upstreamBroken('the connection was lost mid-answer');
-      });
-      if (next.done) {
-        endStream({ malformed });
-        if (!next.value.done && !finished) throw upstreamBroken('the stream ended before the answer was complete');
-        return;
+        throw deadlines.signal.aborted || isGatewayError(err) ? err : upstreamBroken('the connection was lost mid-answer');
       }
-      const ev = next.value;
-      if (ev.malformed) {
-        trace.set('upstream_malformed_events', ++malformed);
-        continue;
-      }
-      if (ev.error) throw upstreamBroken(ev.error.message ?? 'error event');
-      const chunk = ev.chunk!;
-      if (!started && startsAnswer(chunk)) {
-        started = true;
-        deadlines.clear('first');
-        trace.set('ttft_ms', Math.round(trace.elapsed()));
-      }
-      if (started) deadlines.set('idle', budgets.idleMs, () => upstreamTimeout('a token for a while', budgets.idleMs));
-      if (chunk.usage) trace.usage = chunk.usage;
-      if (chunk.choices.some((c) => c.finish_reason)) finished = true;
-      yield chunk;
+      if (deadlines.signal.aborted) throw deadlines.signal.reason;
+      if (read.done) break;
+      deadlines.touch('idle');
+      if (stream.feed(read.value, onChunk)) break;
     }
+    endStream({ malformed: stream.malformed });
+    if (!stream.complete) throw upstreamBroken('the stream ended before the answer was complete');
   } catch (err) {
     // A read that failed because a deadline fired reports the deadline, not the read.
     throw deadlines.signal.aborted ? deadlines.signal.reason : err;
   } finally {
+    // Also ends the upstream fetch if the answer finished without its body being drained.
     deadlines.abort(new Error('completion finished'));
-    events?.return(undefined).catch(() => {});
+  }
+}
+
+/** The per-stream state: decoding, the first-token moment, usage, completeness. */
+class UpstreamStream {
+  private readonly decoder = new SseDecoder();
+  private started = false;
+  private finished = false;
+  private done = false;
+  malformed = 0;
+
+  constructor(
+    private readonly trace: Trace,
+    private readonly onFirstToken: () => void,
+  ) {}
+
+  /** A complete answer: `[DONE]`, or (for providers that omit it) a finish reason. */
+  get complete(): boolean {
+    return this.done || this.finished;
+  }
+
+  /** Handles one network read; returns true once `[DONE]` has arrived. */
+  feed(bytes: Uint8Array, onChunk: (chunk: ChatChunk) => void): boolean {
+    for (const data of this.decoder.feed(bytes)) {
+      if (data === '[DONE]') return (this.done = true);
+      const ev = parseEvent(data);
+      if (ev.error) throw upstreamBroken(ev.error.message ?? 'error event');
+      if (!ev.chunk) {
+        this.trace.set('upstream_malformed_events', ++this.malformed);
+        continue;
+      }
+      const chunk = ev.chunk;
+      if (!this.started && startsAnswer(chunk)) {
+        this.started = true;
+        this.trace.set('ttft_ms', Math.round(this.trace.elapsed()));
+        this.onFirstToken();
+      }
+      if (chunk.usage) this.trace.usage = chunk.usage;
+      if (chunk.choices.some((c) => c.finish_reason)) this.finished = true;
+      onChunk(chunk);
+    }
+    if (this.decoder.overflow) throw upstreamBroken('an event exceeded the size limit');
+    return false;
   }
 }
 
 /** The first chunk that carries any part of the answer (text, refusal, a tool call, or the end). */
 function startsAnswer(chunk: ChatChunk): boolean {
   return chunk.choices.some(
-    (c) => !!c.delta?.content || !!c.delta?.refusal || !!c.delta?.tool_calls?.length || c.finish_reason !== null,
+    (c) => !!c.delta?.content || !!c.delta?.refusal || !!c.delta?.tool_calls?.length || c.finish_reason != null,
   );
 }

@@ -3,7 +3,7 @@ import type { ChatRequest } from '../chat-request';
 import { providerBody } from '../chat-request';
 import { errorBody, logInternalError, toGatewayError } from '../errors';
 import type { AppEnv } from '../pipeline/context';
-import { streamCompletion, type CompletionCall } from '../providers/complete';
+import { runCompletion, type CompletionCall } from '../providers/complete';
 import { pickEndpoint } from '../routing/endpoint';
 import { resolveModel, type ResolvedModel } from '../routing/resolve-model';
 import { CompletionAssembler } from '../stream/assemble';
@@ -31,7 +31,7 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   if (chat.stream) return streamAnswer(c, chat, call, reframer, resolved, headers);
 
   const assembler = new CompletionAssembler();
-  for await (const chunk of streamCompletion({ ...call, signal: c.req.raw.signal })) assembler.add(chunk);
+  await runCompletion({ ...call, signal: c.req.raw.signal }, (chunk) => assembler.add(chunk));
   const body = assembler.result(reframer.id, reframer.created, reframer.model);
   const cost = assembler.usage ? costUsd(assembler.usage, resolved.model) : undefined;
   trace.set('cost_usd', cost);
@@ -54,10 +54,10 @@ function streamAnswer(
     errorEvent: (err) => streamError(trace, err),
     async run(out, clientGone) {
       const signal = AbortSignal.any([clientGone, c.req.raw.signal]);
-      for await (const chunk of streamCompletion({ ...call, signal })) {
+      await runCompletion({ ...call, signal }, (chunk) => {
         const json = reframer.chunk(chunk);
         if (json) out.data(json);
-      }
+      });
       const usage = trace.usage;
       if (!usage) return;
       const cost = costUsd(usage, resolved.model);

@@ -6,6 +6,7 @@
 export class Deadlines {
   private readonly controller = new AbortController();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly lastTouch = new Map<string, number>();
   private readonly unlinkParent: () => void;
 
   constructor(parent?: AbortSignal) {
@@ -25,6 +26,26 @@ export class Deadlines {
     if (this.signal.aborted) return;
     if (ms <= 0) return this.abort(reason());
     this.timers.set(name, setTimeout(() => this.abort(reason()), ms));
+  }
+
+  /**
+   * A deadline that `touch` pushes back: fires once `ms` pass without a touch. Touching only
+   * records the time; the one timer re-arms itself for the remainder when it fires early, so a
+   * stream of thousands of chunks costs no timer churn.
+   */
+  sliding(name: string, ms: number, reason: () => Error): void {
+    this.lastTouch.set(name, Date.now());
+    const check = () => {
+      const left = this.lastTouch.get(name)! + ms - Date.now();
+      if (left > 0) this.timers.set(name, setTimeout(check, left));
+      else this.abort(reason());
+    };
+    this.clear(name);
+    if (!this.signal.aborted) this.timers.set(name, setTimeout(check, ms));
+  }
+
+  touch(name: string): void {
+    if (this.lastTouch.has(name)) this.lastTouch.set(name, Date.now());
   }
 
   clear(name: string): void {
