@@ -204,7 +204,7 @@ export function analyze(profile: CpuProfile, mapper: BundleMapper, isBundle: (ur
     const g = groups.get(group) ?? { group, samples: 0, byCaller: new Map<string, number>() };
     g.samples += n;
     if (group === NATIVE) {
-      const from = caller ? where(caller.callFrame.url, caller.callFrame.lineNumber, caller.callFrame.columnNumber).group : '(no JavaScript caller)';
+      const from = caller ? where(caller.callFrame.url, caller.callFrame.lineNumber, caller.callFrame.columnNumber).group : '(no JavaScript caller: runtime callbacks)';
       g.byCaller.set(from, (g.byCaller.get(from) ?? 0) + n);
     }
     groups.set(group, g);

@@ -1,6 +1,6 @@
 // CPU profile of the gateway's isolate inside workerd, under a fixed, bounded load.
 //
-//   node bench/profile.ts   (put node_modules/.bin first on PATH for the bundled Node 22; ~40 s)
+//   node bench/profile.ts   (put node_modules/.bin first on PATH for the bundled Node 22; ~25 s)
 //
 // Builds the worker as `wrangler deploy` does, runs it in workerd through the Miniflare API (as
 // test/harness/gateway.ts does, plus workerd's V8 inspector on a loopback port), points it at the
@@ -17,6 +17,9 @@
 // DevTools / VS Code) to bench/results/<ISO timestamp>-gateway.cpuprofile.json.
 // All traffic stays on 127.0.0.1; every step has a time limit; Miniflare and the sim are shut
 // down on success, error and SIGINT/SIGTERM.
+// workerd calls some of its C++ API through V8's fast API calls, which leave no frame: the profiler
+// charges them to the calling function, at its first line. To see them as native functions, run
+// with MINIFLARE_WORKERD_V8_FLAGS=--no-turbo-fast-api-calls (Miniflare passes it on to workerd).
 /// <reference path="./autocannon.d.ts" />
 import autocannon from 'autocannon';
 import type { Result as AutocannonResult } from 'autocannon';
@@ -60,6 +63,7 @@ const settings = {
   top: Math.round(num('PROFILE_TOP', 30)),
 };
 const SCOPE = 'east'; // sim-small's endpoint in testConfig
+const v8Flags = process.env.MINIFLARE_WORKERD_V8_FLAGS ?? '';
 
 const log = (msg: string) => process.stderr.write(`[profile ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
 
@@ -368,7 +372,8 @@ function render(run: Run, a: Analysis, file: string, mapped: boolean): string {
     `Profile of the gateway's isolate: ${a.totalSamples} samples over ${fixed(a.totalMs / 1000, 1)} s (${s.intervalUs} µs requested, median gap ${fixed(a.medianIntervalUs, 0)} µs); ` +
       `(idle) ${pct(special('(idle)'), a.totalSamples)} of them. "busy" = all but (idle). (program) = the isolate's thread in workerd's own C++ (HTTP, streams, I/O), outside any JavaScript. ` +
       `A native function (no script: the runtime's C++ API, V8 builtins with their own frame) is listed by name, with the line of the JavaScript that called it as its hottest line. ` +
-      `A hottest line equal to the "defined at" line means V8 had no line for those samples: time in builtins without their own frame (await/promise machinery, JSON, object spread) or in code it could not place. ` +
+      `A hottest line equal to the "defined at" line means V8 had no line for those samples: builtins without their own frame (await/promise machinery, JSON, object spread, \`new Error\`) and workerd's fast API calls ` +
+      (v8Flags ? `(workerd V8 flags for this run: \`${v8Flags}\`). ` : '(run with MINIFLARE_WORKERD_V8_FLAGS=--no-turbo-fast-api-calls to list those as native functions). ') +
       (mapped ? 'Bundle positions mapped to sources through .build/worker/index.js.map.' : 'No source map: bundle lines, with the source file from the comment esbuild leaves before each module.'),
     '',
     `#### Top ${s.top} functions by self samples`,

@@ -48,7 +48,8 @@ export async function runCompletion(call: CompletionCall, onChunk: (chunk: ChatC
       deadlines.clear('first');
       deadlines.sliding('idle', budgets.idleMs, () => upstreamTimeout('a token for a while', budgets.idleMs));
     });
-    for (;;) {
+    let done = false;
+    while (!done) {
       let read: ReadableStreamReadResult<Uint8Array>;
       try {
         read = await reader.read();
@@ -59,16 +60,19 @@ export async function runCompletion(call: CompletionCall, onChunk: (chunk: ChatC
       if (deadlines.signal.aborted) throw deadlines.signal.reason;
       if (read.done) break;
       deadlines.touch('idle');
-      if (stream.feed(read.value, onChunk)) break;
+      done = stream.feed(read.value, onChunk);
     }
     endStream({ malformed: stream.malformed });
     if (!stream.complete) throw upstreamBroken('the stream ended before the answer was complete');
+    // Anything after [DONE] is not read; release the connection without waiting for it.
+    if (done) reader.cancel().catch(() => {});
+    deadlines.dispose();
   } catch (err) {
-    // A read that failed because a deadline fired reports the deadline, not the read.
-    throw deadlines.signal.aborted ? deadlines.signal.reason : err;
-  } finally {
-    // Also ends the upstream fetch if the answer finished without its body being drained.
-    deadlines.abort(new Error('completion finished'));
+    // A read that failed because a deadline fired reports the deadline, not the read; either way
+    // the upstream fetch is aborted.
+    const reason = deadlines.signal.aborted ? deadlines.signal.reason : err;
+    deadlines.abort(reason);
+    throw reason;
   }
 }
 

@@ -1,5 +1,4 @@
 import { bodyTimeout, bodyTooLarge } from '../errors';
-import { abortable, Deadlines } from './deadlines';
 
 /**
  * Reads a request body up to `limit` bytes within `ms`. A declared Content-Length over the limit
@@ -11,14 +10,19 @@ export async function readBody(req: Request, limit: number, ms: number): Promise
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (declared > limit) throw bodyTooLarge(limit);
   if (!req.body) return new Uint8Array(0);
-  const deadlines = new Deadlines();
-  deadlines.set('body', ms, () => bodyTimeout(ms));
   const reader = req.body.getReader();
+  // The deadline cancels the reader, which ends the pending read: one timer, no listeners.
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    reader.cancel().catch(() => {});
+  }, ms);
   const parts: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await abortable(reader.read(), deadlines.signal);
+      const { done, value } = await reader.read();
+      if (late) throw bodyTimeout(ms);
       if (done) break;
       size += value.byteLength;
       if (size > limit) throw bodyTooLarge(limit);
@@ -26,9 +30,9 @@ export async function readBody(req: Request, limit: number, ms: number): Promise
     }
   } catch (err) {
     reader.cancel().catch(() => {});
-    throw err;
+    throw late ? bodyTimeout(ms) : err;
   } finally {
-    deadlines.dispose();
+    clearTimeout(timer);
   }
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(size);
