@@ -31,7 +31,7 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   if (chat.stream) return streamAnswer(c, chat, call, reframer, resolved, headers);
 
   const assembler = new CompletionAssembler();
-  await runCompletion({ ...call, signal: c.req.raw.signal }, (chunk) => assembler.add(chunk));
+  await runCompletion({ ...call, signal: c.req.raw.signal }, { chunk: (chunk) => assembler.add(chunk), bulk: true });
   const body = assembler.result(reframer.id, reframer.created, reframer.model);
   const cost = assembler.usage ? costUsd(assembler.usage, resolved.model) : undefined;
   trace.set('cost_usd', cost);
@@ -54,9 +54,12 @@ function streamAnswer(
     errorEvent: (err) => streamError(trace, err),
     async run(out, clientGone) {
       const signal = AbortSignal.any([clientGone, c.req.raw.signal]);
-      await runCompletion({ ...call, signal }, (chunk) => {
-        const json = reframer.chunk(chunk);
-        if (json) out.data(json);
+      await runCompletion({ ...call, signal }, {
+        chunk: (chunk) => {
+          const json = reframer.chunk(chunk);
+          if (json) out.data(json);
+        },
+        flush: () => out.flush(),
       });
       const usage = trace.usage;
       if (!usage) return;

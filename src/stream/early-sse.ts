@@ -1,8 +1,12 @@
-import { sseComment, sseData, SSE_DONE, SSE_HEADERS } from './sse';
+import { sseComment, sseData, sseFrame, SSE_DONE, SSE_HEADERS } from './sse';
+
+const encoder = new TextEncoder();
 
 export interface SseWriter {
-  /** Sends one `data:` event with this JSON text. */
+  /** Queues one `data:` event with this JSON text. */
   data(json: string): void;
+  /** Sends what is queued as one write (events are also flushed when `run` ends). */
+  flush(): void;
 }
 
 export interface EarlySseOptions {
@@ -61,14 +65,26 @@ export function earlySse(opts: EarlySseOptions): { response: Response; done: Pro
     quiet = true;
   }, opts.heartbeatMs);
 
+  let queued = '';
+  const out: SseWriter = {
+    data: (json) => void (queued += sseFrame(json)),
+    flush: () => {
+      if (!queued) return;
+      write(encoder.encode(queued));
+      queued = '';
+    },
+  };
+
   const done = (async (): Promise<StreamOutcome> => {
     try {
-      await opts.run({ data: (json) => write(sseData(json)) }, clientGone.signal);
+      await opts.run(out, clientGone.signal);
+      out.flush();
       write(SSE_DONE);
       return 'complete';
     } catch (err) {
       if (clientGone.signal.aborted) return 'client_gone';
-      write(sseData(opts.errorEvent(err)));
+      out.data(opts.errorEvent(err));
+      out.flush();
       return 'error';
     } finally {
       clearInterval(heartbeat);

@@ -25,7 +25,11 @@ export class SseDecoder {
 
   /** The data payloads completed by these bytes (possibly none). */
   feed(bytes: Uint8Array): string[] {
-    this.parser.feed(this.decoder.decode(bytes, { stream: true }));
+    return this.feedText(this.decoder.decode(bytes, { stream: true }));
+  }
+
+  feedText(text: string): string[] {
+    this.parser.feed(text);
     const out = this.events;
     this.events = [];
     return out;

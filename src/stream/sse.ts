@@ -2,7 +2,8 @@
 
 const encoder = new TextEncoder();
 
-export const sseData = (json: string): Uint8Array => encoder.encode(`data: ${json}\n\n`);
+export const sseFrame = (json: string): string => `data: ${json}\n\n`;
+export const sseData = (json: string): Uint8Array => encoder.encode(sseFrame(json));
 export const sseComment = (text: string): Uint8Array => encoder.encode(`: ${text}\n\n`);
 export const SSE_DONE: Uint8Array = encoder.encode('data: [DONE]\n\n');
 
