@@ -5,17 +5,15 @@ import { invalidJson, invalidRequest } from '../errors';
 import { readBody } from '../util/read-body';
 import type { AppEnv } from './context';
 
-const decoder = new TextDecoder();
-
 /** Reads the body (size and time bounded), parses JSON and checks it against the chat schema. */
 export function validateChatRequest(): MiddlewareHandler<AppEnv> {
   return async function validate(c, next) {
     const end = c.var.trace.span('validate');
     const { maxBodyBytes, budgets } = c.var.catalog.config;
-    const bytes = await readBody(c.req.raw, maxBodyBytes, budgets.requestBodyMs);
+    const text = await readBody(c.req.raw, maxBodyBytes, budgets.requestBodyMs);
     let json: unknown;
     try {
-      json = JSON.parse(decoder.decode(bytes));
+      json = JSON.parse(text);
     } catch (err) {
       throw invalidJson((err as Error).message);
     }

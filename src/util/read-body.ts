@@ -6,10 +6,12 @@ import { bodyTimeout, bodyTooLarge } from '../errors';
  * the limit, without buffering the rest. Hono's bodyLimit does the first two but has no deadline,
  * and a client trickling its body must not hold the request open forever.
  */
-export async function readBody(req: Request, limit: number, ms: number): Promise<Uint8Array> {
+export async function readBody(req: Request, limit: number, ms: number): Promise<string> {
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (declared > limit) throw bodyTooLarge(limit);
-  if (!req.body) return new Uint8Array(0);
+  if (!req.body) return '';
+  // A declared length within the limit: let the runtime read it natively (no JS per chunk).
+  if (declared >= 0) return withDeadline(req.text(), ms);
   const reader = req.body.getReader();
   // The deadline cancels the reader, which ends the pending read: one timer, no listeners.
   let late = false;
@@ -34,12 +36,12 @@ export async function readBody(req: Request, limit: number, ms: number): Promise
   } finally {
     clearTimeout(timer);
   }
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
+  const decoder = new TextDecoder();
+  return parts.map((p, i) => decoder.decode(p, { stream: i < parts.length - 1 })).join('');
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(bodyTimeout(ms)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
