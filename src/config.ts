@@ -70,6 +70,22 @@ const cache = z.object({
   kvTtlSeconds: z.number().int().min(60).default(3600),
 });
 
+const retrieval = z.object({
+  /** Chunks asked of the origin when the request does not say. @default 5 */
+  topK: z.number().int().min(1).max(100).default(5),
+  /** Token budget the retrieved context is packed into when the request does not say. @default 1500 */
+  maxContextTokens: z.number().int().positive().default(1500),
+  /** Rerank retrieved chunks at the origin (`/rerank`, under `budgets.rerankMs`). @default false */
+  rerank: z.boolean().default(false),
+  /** Fail the request (504/502) when retrieval fails, instead of answering without context. @default false */
+  required: z.boolean().default(false),
+});
+
+const tools = z.object({
+  /** Tools whose failure fails the request (504/502) instead of being marked unavailable. @default [] */
+  required: z.array(z.string()).default([]),
+});
+
 export const configSchema = z
   .object({
     tenants: z.array(tenant).min(1),
@@ -77,6 +93,8 @@ export const configSchema = z
     origin: z.object({ baseUrl: z.url({ protocol: /^https?$/ }) }).optional(),
     budgets: budgets.prefault({}),
     cache: cache.prefault({}),
+    retrieval: retrieval.prefault({}),
+    tools: tools.prefault({}),
     /** Largest request body accepted, in bytes. @default 1 MiB */
     maxBodyBytes: z.number().int().positive().default(1024 * 1024),
   })
@@ -96,6 +114,8 @@ export type TenantConfig = Config['tenants'][number];
 export type ModelConfig = Config['models'][number];
 export type EndpointConfig = ModelConfig['endpoints'][number];
 export type Budgets = Config['budgets'];
+export type RetrievalConfig = Config['retrieval'];
+export type ToolsConfig = Config['tools'];
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
 

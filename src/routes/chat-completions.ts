@@ -1,60 +1,90 @@
 import type { Context } from 'hono';
 import type { ChatRequest } from '../chat-request';
-import { providerBody } from '../chat-request';
 import { errorBody, logInternalError, toGatewayError } from '../errors';
+import { sourcesOf } from '../fanout/augment';
+import { runFanout, type FanoutPlan, type FanoutResult } from '../fanout/fanout';
+import { planFanout } from '../fanout/plan';
 import type { AppEnv } from '../pipeline/context';
+import { planPrompt, providerRequest, type PromptMeta, type PromptPlan } from '../prompts/prepare';
 import { runCompletion, type CompletionCall } from '../providers/complete';
 import { pickEndpoint } from '../routing/endpoint';
 import { resolveModel, type ResolvedModel } from '../routing/resolve-model';
 import { CompletionAssembler } from '../stream/assemble';
-import { earlySse } from '../stream/early-sse';
+import { earlySse, type SseWriter } from '../stream/early-sse';
 import { Reframer } from '../stream/reframe';
 import { costUsd } from '../telemetry/cost';
 import type { Trace } from '../telemetry/trace';
 
-/** POST /v1/chat/completions: route, call the provider, answer as one JSON or as SSE from the first ms. */
+/** Everything decided before the answer starts: a bad request fails here with its real status. */
+interface Answer {
+  chat: ChatRequest;
+  resolved: ResolvedModel;
+  call: Omit<CompletionCall, 'signal' | 'body'>;
+  fanout?: FanoutPlan;
+  prompt?: PromptPlan;
+  reframer: Reframer;
+  headers: Record<string, string>;
+}
+
+/**
+ * POST /v1/chat/completions: route, then — streamed from the first millisecond or as one JSON —
+ * fan out to retrieval and tools in parallel, build the prompt, call the provider.
+ */
 export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   const { catalog, tenant, chat, trace } = c.var;
   const resolved = resolveModel(catalog, tenant, chat.model);
   const target = pickEndpoint(resolved.model, c.env as unknown as Record<string, unknown>);
+  const fanout = planFanout(chat, catalog.config);
+  const prompt = planPrompt(chat, !!fanout);
   trace.set('model', resolved.model.id);
   trace.set('tier', resolved.tier);
   trace.set('route_reason', resolved.reason);
   trace.set('stream', !!chat.stream);
-  const headers = {
-    'x-gateway-model': resolved.model.id,
-    'x-gateway-tier': resolved.tier,
-    'x-gateway-endpoint': target.endpointId,
+  const answer: Answer = {
+    chat,
+    resolved,
+    call: { target, budgets: catalog.config.budgets, trace },
+    fanout,
+    prompt,
+    reframer: new Reframer(`chatcmpl-${trace.requestId.slice(4)}`, Math.floor(Date.now() / 1000), resolved.model.id),
+    headers: { 'x-gateway-model': resolved.model.id, 'x-gateway-tier': resolved.tier, 'x-gateway-endpoint': target.endpointId },
   };
-  const call: Omit<CompletionCall, 'signal'> = { target, body: providerBody(chat), budgets: catalog.config.budgets, trace };
-  const reframer = new Reframer(`chatcmpl-${trace.requestId.slice(4)}`, Math.floor(Date.now() / 1000), resolved.model.id);
-  if (chat.stream) return streamAnswer(c, chat, call, reframer, resolved, headers);
-
-  const assembler = new CompletionAssembler();
-  await runCompletion({ ...call, signal: c.req.raw.signal }, { chunk: (chunk) => assembler.add(chunk), bulk: true });
-  const body = assembler.result(reframer.id, reframer.created, reframer.model);
-  const cost = assembler.usage ? costUsd(assembler.usage, resolved.model) : undefined;
-  trace.set('cost_usd', cost);
-  return c.json(body, 200, cost === undefined ? headers : { ...headers, 'x-gateway-cost-usd': String(cost) });
+  return chat.stream ? streamAnswer(c, answer) : jsonAnswer(c, answer);
 }
 
-function streamAnswer(
-  c: Context<AppEnv>,
-  chat: ChatRequest,
-  call: Omit<CompletionCall, 'signal'>,
-  reframer: Reframer,
-  resolved: ResolvedModel,
-  headers: Record<string, string>,
-): Response {
-  const trace = call.trace;
+async function jsonAnswer(c: Context<AppEnv>, a: Answer): Promise<Response> {
+  const { trace } = a.call;
+  const signal = c.req.raw.signal;
+  const fanout = a.fanout && (await runFanout(a.fanout, fanoutDeps(c, signal)));
+  const { body, prompt } = await providerRequest(a.chat, a.prompt, fanout);
+  recordPrompt(trace, prompt);
+  const assembler = new CompletionAssembler();
+  await runCompletion({ ...a.call, body, signal }, { chunk: (chunk) => assembler.add(chunk), bulk: true });
+  const cost = assembler.usage ? costUsd(assembler.usage, a.resolved.model) : undefined;
+  trace.set('cost_usd', cost);
+  const meta = { request_id: trace.requestId, ...fanoutMeta(fanout), prompt, cost_usd: cost };
+  const headers: Record<string, string> = { ...a.headers };
+  if (cost !== undefined) headers['x-gateway-cost-usd'] = String(cost);
+  if (fanout?.degraded.length) headers['x-gateway-degraded'] = fanout.degraded.join(',');
+  return c.json({ ...assembler.result(a.reframer.id, a.reframer.created, a.reframer.model), gateway: meta }, 200, headers);
+}
+
+function streamAnswer(c: Context<AppEnv>, a: Answer): Response {
+  const { trace } = a.call;
+  const { reframer } = a;
   const { response, done } = earlySse({
-    headers,
+    headers: a.headers,
     head: reframer.head({ request_id: trace.requestId, trace_id: trace.context.traceId }),
-    heartbeatMs: call.budgets.heartbeatMs,
+    heartbeatMs: a.call.budgets.heartbeatMs,
     errorEvent: (err) => streamError(trace, err),
     async run(out, clientGone) {
       const signal = AbortSignal.any([clientGone, c.req.raw.signal]);
-      await runCompletion({ ...call, signal }, {
+      // Sources go out the moment retrieval settles, while tools may still be running.
+      const fanout = a.fanout && (await runFanout(a.fanout, fanoutDeps(c, signal), (r) => sendMeta(out, reframer, fanoutMeta(r))));
+      const { body, prompt } = await providerRequest(a.chat, a.prompt, fanout);
+      recordPrompt(trace, prompt);
+      if (fanout || prompt) sendMeta(out, reframer, { degraded: fanout?.degraded ?? [], prompt });
+      await runCompletion({ ...a.call, body, signal }, {
         chunk: (chunk) => {
           const json = reframer.chunk(chunk);
           if (json) out.data(json);
@@ -63,14 +93,48 @@ function streamAnswer(
       });
       const usage = trace.usage;
       if (!usage) return;
-      const cost = costUsd(usage, resolved.model);
+      const cost = costUsd(usage, a.resolved.model);
       trace.set('cost_usd', cost);
-      if (chat.stream_options?.include_usage) out.data(reframer.usage(usage, { request_id: trace.requestId, cost_usd: cost }));
+      if (a.chat.stream_options?.include_usage) {
+        out.data(reframer.usage(usage, { request_id: trace.requestId, cost_usd: cost, degraded: fanout?.degraded ?? [] }));
+      }
     },
   });
   trace.finished = done.then((outcome) => trace.set('outcome', outcome));
   c.executionCtx.waitUntil(trace.finished);
   return response;
+}
+
+function fanoutDeps(c: Context<AppEnv>, signal: AbortSignal) {
+  const { config } = c.var.catalog;
+  return {
+    originUrl: config.origin!.baseUrl,
+    tenantId: c.var.tenant.id,
+    budgets: config.budgets,
+    retrieval: config.retrieval,
+    tools: config.tools,
+    trace: c.var.trace,
+    signal,
+  };
+}
+
+/** Gateway metadata about the fan-out, for the response body or a stream chunk. */
+function fanoutMeta(fanout: FanoutResult | undefined): Record<string, unknown> {
+  if (!fanout) return {};
+  return { sources: sourcesOf(fanout), degraded: fanout.degraded };
+}
+
+/** Metadata rides on a standard chunk with an empty delta (design §2), sent at once. */
+function sendMeta(out: SseWriter, reframer: Reframer, gateway: Record<string, unknown>): void {
+  out.data(reframer.meta(gateway));
+  out.flush();
+}
+
+function recordPrompt(trace: Trace, prompt: PromptMeta | undefined): void {
+  if (!prompt) return;
+  trace.set('prompt_id', prompt.id);
+  trace.set('prompt_version', prompt.version);
+  trace.set('prompt_fingerprint', prompt.fingerprint);
 }
 
 /** The final `data: {"error": …}` event of a stream whose headers were already sent. */

@@ -23,6 +23,11 @@ export class Reframer {
     });
   }
 
+  /** A metadata-only chunk: an empty delta, gateway fields beside it (the SDK ignores them). */
+  meta(gateway: Record<string, unknown>): string {
+    return JSON.stringify({ ...this.envelope(), choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: null }], gateway });
+  }
+
   /** The client-facing JSON for an upstream chunk, or undefined when it carries nothing new. */
   chunk(upstream: ChatChunk): string | undefined {
     const choices: ChunkChoice[] = [];

@@ -14,7 +14,7 @@ export interface TestConfigOptions {
   maxBodyBytes?: number;
 }
 
-export function testConfig({ providerUrl, originUrl, budgets, maxBodyBytes }: TestConfigOptions) {
+export function testConfig({ providerUrl, originUrl, budgets, maxBodyBytes }: TestConfigOptions): Record<string, any> {
   return {
     tenants: [
       { id: 'acme', apiKeyHashes: [sha256(TENANT_KEY)], allowedModels: ['*'] },

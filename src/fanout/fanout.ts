@@ -1,0 +1,128 @@
+import type { Budgets, RetrievalConfig, ToolsConfig } from '../config';
+import type { GatewayError } from '../errors';
+import type { Trace } from '../telemetry/trace';
+import { packContext, type Chunk, type PackedContext } from './context-pack';
+import { requiredStageFailed } from './errors';
+import { postOrigin, rerankResponse, retrieveResponse, toolResponse, type RetrieveResponse } from './origin';
+import { runStage, type StageFailure } from './stage';
+
+/** What the request asked the fan-out for, already defaulted. */
+export interface FanoutPlan {
+  retrieval?: { query: string; topK: number; filters?: Record<string, unknown>; maxContextTokens: number };
+  tools: Array<{ name: string; arguments: Record<string, unknown> }>;
+}
+
+export interface FanoutDeps {
+  originUrl: string;
+  tenantId: string;
+  budgets: Budgets;
+  retrieval: RetrievalConfig;
+  tools: ToolsConfig;
+  trace: Trace;
+  /** The request's signal: client gone or total deadline. */
+  signal: AbortSignal;
+}
+
+export interface RetrievalResult {
+  context: PackedContext;
+  indexVersion?: string;
+  embeddingModel?: string;
+}
+
+export type ToolResult = { name: string; ok: true; result: unknown } | { name: string; ok: false; failure: StageFailure };
+
+export interface FanoutResult {
+  /** Set when retrieval was asked for: the packed context, or undefined when it failed. */
+  retrieval?: RetrievalResult;
+  retrievalAsked: boolean;
+  tools: ToolResult[];
+  /** Stages skipped or degraded, e.g. `rerank:timeout`, `retrieval:error`, `tool:search:timeout`. */
+  degraded: string[];
+}
+
+/**
+ * Runs retrieval (then rerank, when configured) and every tool at once, each under its own
+ * deadline, and settles when all have: the provider call that follows waits for max(stages), never
+ * their sum. A failing stage degrades the answer — unless config marks it required, which fails
+ * the request at once and cancels the other stages. `onRetrieval` fires as soon as retrieval has
+ * settled, before the tools, so a stream can show its sources early.
+ */
+export async function runFanout(plan: FanoutPlan, deps: FanoutDeps, onRetrieval?: (r: FanoutResult) => void): Promise<FanoutResult> {
+  const result: FanoutResult = { retrievalAsked: !!plan.retrieval, tools: [], degraded: [] };
+  const cancel = new AbortController();
+  const signal = AbortSignal.any([deps.signal, cancel.signal]);
+  let fatal: GatewayError | undefined;
+  const fail = (err: GatewayError) => {
+    fatal ??= err;
+    cancel.abort(err);
+  };
+
+  const retrieval = plan.retrieval
+    ? retrieve(plan.retrieval, deps, signal, result.degraded).then((r) => {
+        if (r.ok) result.retrieval = r.value;
+        else if (deps.retrieval.required) fail(requiredStageFailed('retrieval', r.failure, r.detail));
+        if (!fatal) onRetrieval?.(result);
+      })
+    : undefined;
+  const tools = plan.tools.map((tool) =>
+    runStage(deps.trace, `tool:${tool.name}`, deps.budgets.toolsMs, signal, (s) =>
+      postOrigin(deps.originUrl, `/tools/${encodeURIComponent(tool.name)}`, { tenant: deps.tenantId, arguments: tool.arguments }, toolResponse, s, deps.trace.traceparent),
+    ).then((r): ToolResult => {
+      if (r.ok) return { name: tool.name, ok: true, result: r.value.result };
+      if (deps.tools.required.includes(tool.name)) fail(requiredStageFailed(`tool:${tool.name}`, r.failure, r.detail));
+      result.degraded.push(`tool:${tool.name}:${r.failure}`);
+      return { name: tool.name, ok: false, failure: r.failure };
+    }),
+  );
+
+  const [, toolResults] = await Promise.all([retrieval, Promise.all(tools)]);
+  if (fatal) throw fatal;
+  result.tools = toolResults;
+  deps.trace.set('degraded', result.degraded.join(',') || undefined);
+  return result;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; failure: StageFailure; detail: string };
+
+/** Retrieval, then rerank (skipped on failure: retrieval order stands), then packing by budget. */
+async function retrieve(
+  plan: NonNullable<FanoutPlan['retrieval']>,
+  deps: FanoutDeps,
+  signal: AbortSignal,
+  degraded: string[],
+): Promise<Outcome<RetrievalResult>> {
+  const { trace, budgets, originUrl } = deps;
+  const body = { tenant: deps.tenantId, query: plan.query, topK: plan.topK, filters: plan.filters ?? {} };
+  const found = await runStage(trace, 'retrieval', budgets.retrievalMs, signal, (s) =>
+    postOrigin(originUrl, '/retrieve', body, retrieveResponse, s, trace.traceparent),
+  );
+  trace.set('retrieval_query', plan.query.slice(0, 200));
+  if (plan.filters) trace.set('retrieval_filters', JSON.stringify(plan.filters).slice(0, 200));
+  if (!found.ok) {
+    degraded.push(`retrieval:${found.failure}`);
+    return found;
+  }
+  let chunks: Chunk[] = found.value.chunks;
+  if (deps.retrieval.rerank && chunks.length > 1) {
+    const reranked = await runStage(trace, 'rerank', budgets.rerankMs, signal, (s) =>
+      postOrigin(originUrl, '/rerank', { query: plan.query, chunks }, rerankResponse, s, trace.traceparent),
+    );
+    if (reranked.ok) chunks = reranked.value.chunks;
+    else degraded.push(`rerank:${reranked.failure}`);
+  }
+  const context = packContext(chunks, plan.maxContextTokens);
+  recordRetrieval(trace, found.value, context);
+  return { ok: true, value: { context, indexVersion: found.value.indexVersion, embeddingModel: found.value.chunks[0]?.embeddingModel } };
+}
+
+/** Retrieval truth in the trace: what came back, what went into the context, from which index. */
+function recordRetrieval(trace: Trace, found: RetrieveResponse, context: PackedContext): void {
+  trace.set('retrieval_top_ids', found.chunks.map((c) => c.id).join(','));
+  trace.set('retrieval_scores', found.chunks.map((c) => c.score.toFixed(3)).join(','));
+  trace.set('context_ids', context.chunks.map((c) => c.id).join(','));
+  trace.set('context_tokens', context.tokens);
+  trace.set('context_cut', context.cut);
+  trace.set('context_duplicates', context.duplicates);
+  trace.set('index_version', found.indexVersion);
+  trace.set('embedding_model', found.chunks[0]?.embeddingModel);
+}
