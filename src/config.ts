@@ -25,6 +25,8 @@ const tenant = z.object({
     .optional(),
   /** Model ids or tier aliases the tenant may use; `"*"` allows all. @default ["*"] */
   allowedModels: z.array(z.string().min(1)).default(['*']),
+  /** The most expensive tier `model: "auto"` may pick for this tenant. @default "large" */
+  maxTier: z.enum(['small', 'large']).default('large'),
 });
 
 const endpoint = z.object({
@@ -44,6 +46,12 @@ const model = z.object({
   outputPer1M: z.number().nonnegative(),
   contextWindow: z.number().int().positive(),
   endpoints: z.array(endpoint).min(1),
+  /** A cheaper model to fall back to when every endpoint of this one fails before the answer starts. */
+  fallback: z.string().min(1).optional(),
+  /** Extra system instructions for the fallback's answer. */
+  fallbackInstructions: z
+    .string()
+    .default('You are answering as a fallback while the primary model is unavailable. Be brief and precise, and say so when you are unsure.'),
 });
 
 const ms = z.number().int().positive();
@@ -86,6 +94,42 @@ const tools = z.object({
   required: z.array(z.string()).default([]),
 });
 
+const routing = z.object({
+  /** `auto`: prompts over this many estimated tokens go large. @default 6000 */
+  largePromptTokens: z.number().int().positive().default(6000),
+  /** `auto`: conversations with more user turns go large. @default 12 */
+  largeConversationTurns: z.number().int().positive().default(12),
+  /** `auto`: a requested max_tokens above this goes large. @default 2000 */
+  largeMaxTokens: z.number().int().positive().default(2000),
+  /** Caps on max_tokens per tier (applied to what is sent upstream). */
+  maxTokens: z.object({ small: z.number().int().positive().optional(), large: z.number().int().positive().optional() }).prefault({}),
+});
+
+const resilience = z.object({
+  breaker: z
+    .object({
+      consecutiveFailures: z.number().int().positive().default(5),
+      failureRate: z.number().gt(0).max(1).default(0.5),
+      window: z.number().int().positive().default(20),
+      minRequests: z.number().int().positive().default(10),
+      cooldownMs: ms.default(5000),
+      maxCooldownMs: ms.default(60_000),
+    })
+    .prefault({}),
+  retry: z
+    .object({
+      /** Retries as a share of recent requests. @default 0.1 */
+      ratio: z.number().min(0).max(1).default(0.1),
+      minPerWindow: z.number().int().nonnegative().default(3),
+      windowMs: ms.default(10_000),
+      /** Upstream attempts per request at most, fallbacks included. @default 3 */
+      maxAttempts: z.number().int().min(1).max(6).default(3),
+      backoffBaseMs: ms.default(100),
+      backoffMaxMs: ms.default(2000),
+    })
+    .prefault({}),
+});
+
 export const configSchema = z
   .object({
     tenants: z.array(tenant).min(1),
@@ -94,6 +138,8 @@ export const configSchema = z
     budgets: budgets.prefault({}),
     cache: cache.prefault({}),
     retrieval: retrieval.prefault({}),
+    routing: routing.prefault({}),
+    resilience: resilience.prefault({}),
     tools: tools.prefault({}),
     /** Largest request body accepted, in bytes. @default 1 MiB */
     maxBodyBytes: z.number().int().positive().default(1024 * 1024),
@@ -106,6 +152,11 @@ export const configSchema = z
       }
       if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
       seen.add(m.id);
+    });
+    cfg.models.forEach((m, i) => {
+      if (m.fallback !== undefined && (!seen.has(m.fallback) || m.fallback === m.id)) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'fallback'], message: `"${m.fallback}" is not another model of the catalog` });
+      }
     });
   });
 

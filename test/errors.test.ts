@@ -12,11 +12,15 @@ import { FrameReader, jsonEvents } from './harness/sse.ts';
 
 let provider: SimProvider;
 let gateway: Gateway;
+let config: Record<string, any>;
 const BUDGETS = { firstTokenMs: 400, idleMs: 300, totalMs: 1500 };
 
 beforeAll(async () => {
   provider = await startProvider();
-  const config = testConfig({ providerUrl: provider.url, budgets: BUDGETS, maxBodyBytes: 4096 });
+  config = testConfig({ providerUrl: provider.url, budgets: BUDGETS, maxBodyBytes: 4096 });
+  // One attempt per request: this suite checks how one upstream failure is mapped; retries,
+  // breakers and fallbacks have their own suite (test/resilience.test.ts).
+  config.resilience = { retry: { maxAttempts: 1 } };
   // A model whose only endpoint refuses connections (nothing listens on port 9 here).
   config.models.push({ ...config.models[0]!, id: 'sim-dead', endpoints: [{ id: 'dead', baseUrl: 'http://127.0.0.1:9/v1', apiKeyEnv: 'EAST_KEY' }] });
   gateway = await startGateway(config, TEST_BINDINGS);
@@ -123,7 +127,11 @@ describe('client errors, before anything is streamed', () => {
   });
 });
 
+/** A fresh isolate: no breaker opened or Retry-After honoured by an earlier test. */
+const freshIsolate = () => gateway.setConfig(config, TEST_BINDINGS);
+
 describe('upstream errors, non-stream: the status mapped', () => {
+  beforeEach(freshIsolate);
   const cases: Array<[string, Record<string, unknown>, number, string]> = [
     ['400 (the client’s fault) keeps its status and the provider’s code', { status: 400 }, 400, 'invalid_request'],
     ['401 (the operator’s key) becomes 502', { status: 401 }, 502, 'upstream_auth_failed'],
@@ -166,6 +174,7 @@ describe('upstream errors, non-stream: the status mapped', () => {
 });
 
 describe('upstream errors once the stream has started: a final error event the SDK raises', () => {
+  beforeEach(freshIsolate);
   it('upstream 500 → error event; the SDK throws', async () => {
     provider.setFaults('east', { status: 500 });
     const { text, error } = await sdkStream();

@@ -18,8 +18,8 @@ export interface CompletionCall {
 }
 
 /**
- * One upstream chat completion, each chunk handed to `onChunk` as it arrives, under the request's
- * deadlines: the first token within `firstTokenMs` of the request's arrival, then no silence longer
+ * One upstream chat completion, each chunk handed to the sink as it arrives, under the request's
+ * deadlines: the first token within `firstTokenMs` of the call's start, then no silence longer
  * than `idleMs`, all within `totalMs`. The upstream is always asked to stream (with usage), so the
  * same deadlines hold for clients that want one JSON answer. Resolves when the answer is complete;
  * rejects with a GatewayError (or the client-gone reason) otherwise, the upstream fetch aborted.
@@ -28,7 +28,8 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
   const { budgets, trace } = call;
   const deadlines = new Deadlines(call.signal);
   deadlines.set('total', budgets.totalMs - trace.elapsed(), () => deadlineExceeded(budgets.totalMs));
-  deadlines.set('first', budgets.firstTokenMs - trace.elapsed(), () => upstreamTimeout('a first token', budgets.firstTokenMs));
+  // Per attempt: a failover gets its own first-token window; the total deadline bounds them all.
+  deadlines.set('first', budgets.firstTokenMs, () => upstreamTimeout('a first token', budgets.firstTokenMs));
   const payload = JSON.stringify({
     ...call.body,
     model: call.target.upstreamModel,
@@ -166,7 +167,7 @@ class UpstreamStream {
 }
 
 /** The first chunk that carries any part of the answer (text, refusal, a tool call, or the end). */
-function startsAnswer(chunk: ChatChunk): boolean {
+export function startsAnswer(chunk: ChatChunk): boolean {
   return chunk.choices.some(
     (c) => !!c.delta?.content || !!c.delta?.refusal || !!c.delta?.tool_calls?.length || c.finish_reason != null,
   );

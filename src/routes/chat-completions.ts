@@ -6,20 +6,21 @@ import { runFanout, type FanoutPlan, type FanoutResult } from '../fanout/fanout'
 import { planFanout } from '../fanout/plan';
 import type { AppEnv } from '../pipeline/context';
 import { planPrompt, providerRequest, type PromptMeta, type PromptPlan } from '../prompts/prepare';
-import { runCompletion, type CompletionCall } from '../providers/complete';
-import { pickEndpoint } from '../routing/endpoint';
+import type { CompletionCall, CompletionSink } from '../providers/complete';
+import { completeWithFailover, type Candidate } from '../providers/failover';
+import { resilienceFor } from '../providers/resilience-state';
 import { resolveModel, type ResolvedModel } from '../routing/resolve-model';
 import { CompletionAssembler } from '../stream/assemble';
 import { earlySse, type SseWriter } from '../stream/early-sse';
 import { Reframer } from '../stream/reframe';
-import { costUsd } from '../telemetry/cost';
+import { costUsd, estimateUsage } from '../telemetry/cost';
 import type { Trace } from '../telemetry/trace';
 
 /** Everything decided before the answer starts: a bad request fails here with its real status. */
 interface Answer {
   chat: ChatRequest;
   resolved: ResolvedModel;
-  call: Omit<CompletionCall, 'signal' | 'body'>;
+  call: Omit<CompletionCall, 'signal' | 'body' | 'target'>;
   fanout?: FanoutPlan;
   prompt?: PromptPlan;
   reframer: Reframer;
@@ -32,8 +33,7 @@ interface Answer {
  */
 export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   const { catalog, tenant, chat, trace } = c.var;
-  const resolved = resolveModel(catalog, tenant, chat.model);
-  const target = pickEndpoint(resolved.model, c.env as unknown as Record<string, unknown>);
+  const resolved = resolveModel(catalog, tenant, chat.model, chat);
   const fanout = planFanout(chat, catalog.config);
   const prompt = planPrompt(chat, !!fanout);
   trace.set('model', resolved.model.id);
@@ -43,11 +43,11 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   const answer: Answer = {
     chat,
     resolved,
-    call: { target, budgets: catalog.config.budgets, trace },
+    call: { budgets: catalog.config.budgets, trace },
     fanout,
     prompt,
     reframer: new Reframer(`chatcmpl-${trace.requestId.slice(4)}`, Math.floor(Date.now() / 1000), resolved.model.id),
-    headers: { 'x-gateway-model': resolved.model.id, 'x-gateway-tier': resolved.tier, 'x-gateway-endpoint': target.endpointId },
+    headers: { 'x-gateway-model': resolved.model.id, 'x-gateway-tier': resolved.tier },
   };
   return chat.stream ? streamAnswer(c, answer) : jsonAnswer(c, answer);
 }
@@ -59,12 +59,11 @@ async function jsonAnswer(c: Context<AppEnv>, a: Answer): Promise<Response> {
   const { body, prompt } = await providerRequest(a.chat, a.prompt, fanout);
   recordPrompt(trace, prompt);
   const assembler = new CompletionAssembler();
-  await runCompletion({ ...a.call, body, signal }, { chunk: (chunk) => assembler.add(chunk), bulk: true });
-  const cost = assembler.usage ? costUsd(assembler.usage, a.resolved.model) : undefined;
-  trace.set('cost_usd', cost);
-  const meta = { request_id: trace.requestId, ...fanoutMeta(fanout), prompt, cost_usd: cost };
-  const headers: Record<string, string> = { ...a.headers };
-  if (cost !== undefined) headers['x-gateway-cost-usd'] = String(cost);
+  const served = await provider(c, a, body, signal, { chunk: (chunk) => assembler.add(chunk), bulk: true });
+  const cost = settleCost(trace, served, body, () => assembler.text());
+  const meta = { request_id: trace.requestId, ...fanoutMeta(fanout), prompt, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id };
+  const headers: Record<string, string> = { ...a.headers, 'x-gateway-model': served.model.id, 'x-gateway-endpoint': served.endpoint.id };
+  headers['x-gateway-cost-usd'] = String(cost);
   if (fanout?.degraded.length) headers['x-gateway-degraded'] = fanout.degraded.join(',');
   return c.json({ ...assembler.result(a.reframer.id, a.reframer.created, a.reframer.model), gateway: meta }, 200, headers);
 }
@@ -84,25 +83,53 @@ function streamAnswer(c: Context<AppEnv>, a: Answer): Response {
       const { body, prompt } = await providerRequest(a.chat, a.prompt, fanout);
       recordPrompt(trace, prompt);
       if (fanout || prompt) sendMeta(out, reframer, { degraded: fanout?.degraded ?? [], prompt });
-      await runCompletion({ ...a.call, body, signal }, {
+      let text = '';
+      const served = await provider(c, a, body, signal, {
         chunk: (chunk) => {
+          text += chunk.choices[0]?.delta?.content ?? '';
           const json = reframer.chunk(chunk);
           if (json) out.data(json);
         },
         flush: () => out.flush(),
       });
-      const usage = trace.usage;
-      if (!usage) return;
-      const cost = costUsd(usage, a.resolved.model);
-      trace.set('cost_usd', cost);
+      const cost = settleCost(trace, served, body, () => text);
       if (a.chat.stream_options?.include_usage) {
-        out.data(reframer.usage(usage, { request_id: trace.requestId, cost_usd: cost, degraded: fanout?.degraded ?? [] }));
+        const meta = { request_id: trace.requestId, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id, degraded: fanout?.degraded ?? [] };
+        out.data(reframer.usage(trace.usage!, meta));
       }
     },
   });
   trace.finished = done.then((outcome) => trace.set('outcome', outcome));
   c.executionCtx.waitUntil(trace.finished);
   return response;
+}
+
+/** The provider call: breakers, retry budget and fallbacks around the upstream completion. */
+function provider(c: Context<AppEnv>, a: Answer, body: Record<string, unknown>, signal: AbortSignal, sink: CompletionSink): Promise<Candidate> {
+  const { catalog } = c.var;
+  return completeWithFailover({
+    catalog,
+    primary: a.resolved.model,
+    state: resilienceFor(catalog.config),
+    env: c.env as unknown as Record<string, unknown>,
+    call: { ...a.call, signal },
+    body,
+    sink,
+  });
+}
+
+/**
+ * The request's cost from usage × the serving model's prices — estimated (and marked so) when the
+ * provider sent no usage.
+ */
+function settleCost(trace: Trace, served: Candidate, body: Record<string, unknown>, completion: () => string): number {
+  if (!trace.usage) {
+    trace.usage = estimateUsage(body.messages as Array<{ content?: unknown }>, completion());
+    trace.set('usage_estimated', true);
+  }
+  const cost = costUsd(trace.usage, served.model);
+  trace.set('cost_usd', cost);
+  return cost;
 }
 
 function fanoutDeps(c: Context<AppEnv>, signal: AbortSignal) {

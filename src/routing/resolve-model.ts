@@ -1,8 +1,9 @@
 import type { Catalog } from '../catalog';
+import type { ChatRequest } from '../chat-request';
 import type { ModelConfig, TenantConfig } from '../config';
 import { modelNotAllowed, modelNotFound } from '../errors';
-
-export type Tier = 'small' | 'large';
+import { routeFeatures } from './features';
+import { decideTier, type Tier } from './router';
 
 export interface ResolvedModel {
   model: ModelConfig;
@@ -15,10 +16,11 @@ export const ALIASES = ['auto', 'small', 'large'] as const;
 
 /**
  * Turns the request's `model` into a catalog model. Concrete ids are used as asked; `small` and
- * `large` take the tier's first model; `auto` takes the small tier for now (the cost router of
- * issue #6 replaces this rule). The tenant's `allowedModels` applies to what was asked for.
+ * `large` take the tier's first model; `auto` asks the router (features of the request, the
+ * config's thresholds, the tenant's ceiling). The tenant's `allowedModels` applies to what was
+ * asked for.
  */
-export function resolveModel(catalog: Catalog, tenant: TenantConfig, requested: string): ResolvedModel {
+export function resolveModel(catalog: Catalog, tenant: TenantConfig, requested: string, chat: ChatRequest): ResolvedModel {
   const isAlias = (ALIASES as readonly string[]).includes(requested);
   if (!isAlias && !catalog.modelById.has(requested)) throw modelNotFound(requested);
   if (!isAllowed(tenant, requested)) throw modelNotAllowed(requested);
@@ -26,10 +28,13 @@ export function resolveModel(catalog: Catalog, tenant: TenantConfig, requested: 
     const model = catalog.modelById.get(requested)!;
     return { model, tier: model.tier, reason: 'requested' };
   }
-  const tier: Tier = requested === 'large' ? 'large' : 'small';
-  const model = catalog.modelsByTier[tier][0] ?? catalog.modelsByTier[tier === 'small' ? 'large' : 'small'][0];
+  const decision =
+    requested === 'auto'
+      ? decideTier(routeFeatures(chat), { ...catalog.config.routing, maxTier: tenant.maxTier })
+      : { tier: requested as Tier, reason: 'alias' };
+  const model = catalog.modelsByTier[decision.tier][0] ?? catalog.modelsByTier[decision.tier === 'small' ? 'large' : 'small'][0];
   if (!model) throw modelNotFound(requested);
-  return { model, tier: model.tier, reason: requested === 'auto' ? 'auto:default-small' : 'alias' };
+  return { model, tier: model.tier, reason: requested === 'auto' ? `auto:${decision.reason}` : 'alias' };
 }
 
 export function isAllowed(tenant: TenantConfig, modelOrAlias: string): boolean {

@@ -43,6 +43,11 @@ export class CompletionAssembler {
     }
   }
 
+  /** The text of every choice so far (for usage estimates). */
+  text(): string {
+    return [...this.choices.values()].map((c) => c.message.content ?? '').join('');
+  }
+
   result(id: string, created: number, model: string): Record<string, unknown> {
     const choices = [...this.choices.values()]
       .sort((a, b) => a.index - b.index)

@@ -11,3 +11,11 @@ export function costUsd(usage: Usage, prices: Prices): number {
   // Round to 1e-10 USD so sums of floats do not print as 0.30000000000000004.
   return Math.round(micro / 1e6 * 1e10) / 1e10;
 }
+
+/** Usage by the ≈4-characters-a-token estimate, for providers that report none. */
+export function estimateUsage(messages: ReadonlyArray<{ content?: unknown }>, completion: string): Usage {
+  const chars = messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content ?? '').length), 0);
+  const prompt_tokens = Math.ceil(chars / 4);
+  const completion_tokens = Math.ceil(completion.length / 4);
+  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
+}
