@@ -19,6 +19,8 @@ export interface GatewayErrorOptions {
   type?: ErrorType;
   /** Seconds, sent as `Retry-After` on 429/503. */
   retryAfter?: number;
+  /** Seconds the provider itself asked for in its `Retry-After`, if it did. */
+  upstreamRetryAfter?: number;
   /** Extra fields for the error object (e.g. `param`). */
   param?: string;
   cause?: unknown;
@@ -29,6 +31,7 @@ export class GatewayError extends Error {
   readonly code: string;
   readonly type: ErrorType;
   readonly retryAfter?: number;
+  readonly upstreamRetryAfter?: number;
   readonly param?: string;
 
   constructor(message: string, options: GatewayErrorOptions) {
@@ -38,6 +41,7 @@ export class GatewayError extends Error {
     this.code = options.code;
     this.type = options.type ?? defaultType(options.status);
     this.retryAfter = options.retryAfter;
+    this.upstreamRetryAfter = options.upstreamRetryAfter;
     this.param = options.param;
   }
 }

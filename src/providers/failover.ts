@@ -74,7 +74,7 @@ export async function completeWithFailover(f: FailoverCall): Promise<Candidate> 
       return cand;
     } catch (err) {
       if (!isGatewayError(err) || !countsAgainstEndpoint(err)) throw err;
-      state.pool.onFailure(cand.model, cand.endpoint, err.retryAfter);
+      state.pool.onFailure(cand.model, cand.endpoint, err.upstreamRetryAfter);
       if (delivered || !retryable(err)) throw err;
       trace.set(`attempt_${attempts}_error`, err.code);
       last = err;

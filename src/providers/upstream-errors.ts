@@ -30,6 +30,7 @@ export function upstreamHttpError(status: number, body: string, retryAfterHeader
       status: 429,
       code: 'upstream_rate_limited',
       retryAfter: retryAfter ?? 1,
+      upstreamRetryAfter: retryAfter,
     });
   }
   if (status === 503) {
@@ -37,6 +38,7 @@ export function upstreamHttpError(status: number, body: string, retryAfterHeader
       status: 503,
       code: 'upstream_unavailable',
       retryAfter: retryAfter ?? 1,
+      upstreamRetryAfter: retryAfter,
     });
   }
   return new GatewayError(`The model provider failed (HTTP ${status}).`, { status: 502, code: 'upstream_error' });
