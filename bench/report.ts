@@ -1,4 +1,5 @@
 // The markdown tables printed at the end of a run (pasteable into the README).
+import type { FanoutResult } from './fanout.ts';
 import type { PacedResult } from './paced.ts';
 import type { SaturatedResult } from './saturate.ts';
 import type { TtfbResult } from './ttfb.ts';
@@ -15,6 +16,8 @@ export interface BenchResults {
   gatewayStages: Record<number, Record<string, Summary>>;
   saturated: SaturatedResult[];
   ttfb: TtfbResult[];
+  /** Absent in results saved before the fan-out phase existed. */
+  fanout?: FanoutResult;
 }
 
 const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -98,5 +101,52 @@ export function renderReport(r: BenchResults): string {
     ]));
   }
   out.push('');
+  if (r.fanout) out.push(...renderFanout(r.fanout));
   return out.join('\n');
+}
+
+const FANOUT_LABELS: Record<string, string> = { serial: 'serial (direct)', parallel: 'parallel floor (direct)', gateway: 'gateway' };
+
+function renderFanout(f: FanoutResult): string[] {
+  const out: string[] = [];
+  const s = f.settings;
+  out.push(
+    `**Fan-out TTFT, \`stream: true\`** — ${s.requests} requests per path at concurrency ${s.concurrency}; the origin's /retrieve takes ${s.retrievalMs} ms and /tools/${s.tool} ${s.toolsMs} ms, ` +
+      `the sim's first token ${s.firstTokenMs} ms (${s.tokens} tokens, no inter-token delay). **serial** = the client calls /retrieve, then /tools/${s.tool}, then the provider; ` +
+      `**parallel floor** = the client calls both stages at once, then the provider; **gateway** = one request with the \`gateway\` extension (retrieval + tool, no rerank; ` +
+      `stage deadlines ${f.gatewayBudgets.retrievalMs} / ${f.gatewayBudgets.toolsMs} ms). All times from the client's first send; first token = first SSE event with non-empty \`delta.content\`; ` +
+      `sources = first chunk with \`gateway.sources\`; stages = until the last origin call answered (direct paths).`,
+    '',
+  );
+  out.push(...head(['path', 'ok / sent', 'first token p50', 'p90', 'p99', 'first byte p50', 'p90', 'p99', 'stages / sources p50', 'p99', 'complete p50']));
+  for (const p of f.paths) {
+    const mid = p.sourcesMs ?? p.stagesMs;
+    out.push(row([
+      FANOUT_LABELS[p.path] ?? p.path, `${p.firstContentMs.n} / ${p.requests}`,
+      ms(p.firstContentMs.p50), ms(p.firstContentMs.p90), ms(p.firstContentMs.p99),
+      ms(p.firstByteMs.p50), ms(p.firstByteMs.p90), ms(p.firstByteMs.p99),
+      mid ? `${ms(mid.p50)}${p.sourcesMs ? ' (sources)' : ''}` : '—', ms(mid?.p99), ms(p.totalMs.p50),
+    ]));
+  }
+  out.push('');
+  const c = f.comparison;
+  const pct = (v: { p50: number; p90: number; p99: number }, fmt: (x: number) => string) => [fmt(v.p50), fmt(v.p90), fmt(v.p99)];
+  out.push(...head(['gateway first token against', 'p50', 'p90', 'p99']));
+  out.push(row([`serial: ms saved`, ...pct(c.savedVsSerialMs, ms)]));
+  out.push(row([`serial: gateway ÷ serial`, ...pct(c.ratioVsSerial, (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—'))]));
+  out.push(row([`parallel floor: **added by the gateway**`, ...pct(c.addedOverFloorMs, plus)]));
+  out.push(row([`reference max(${s.retrievalMs}, ${s.toolsMs}) + ${s.firstTokenMs} = ${f.expectedFloorMs} ms: over it`, ...pct(c.overExpectedMs, plus)]));
+  out.push('');
+  const failures = f.paths.filter((p) => p.firstContentMs.n !== p.requests).map((p) => `${FANOUT_LABELS[p.path] ?? p.path} (${count(p.outcomes)})`);
+  if (failures.length) out.push(`Not a clean 200 (left out of the percentiles): ${failures.join('; ')}.`, '');
+  const g = f.gatewayStages;
+  if (g.duration_ms) {
+    out.push(`Gateway's own log over its fan-out run (workerd's clock, p50 / p99): duration_ms ${ms(g.duration_ms.p50)} / ${ms(g.duration_ms.p99)}` +
+      Object.entries(g).filter(([k]) => k !== 'duration_ms').map(([k, v]) => `; ${k} ${ms(v.p50)} / ${ms(v.p99)}`).join('') + '.', '');
+  }
+  const origin = f.paths.filter((p) => p.originMs && Object.keys(p.originMs).length)
+    .map((p) => `${FANOUT_LABELS[p.path] ?? p.path}: ${Object.entries(p.originMs).map(([k, v]) => `${k} ${ms(v.p50)} / ${ms(v.p99)}`).join(', ')}`);
+  if (origin.length) out.push(`The origin's own service time per call (the sim's clock, request in → response out, p50 / p99) — ${origin.join('; ')}.`, '');
+  out.push(`Differences are percentile against percentile, not paired per request. Zero-overhead references: serial ${f.expectedSerialMs} ms, parallel ${f.expectedFloorMs} ms.`, '');
+  return out;
 }

@@ -2,10 +2,10 @@
 // worker in the same runtime can cost.
 //
 //   npm run bench     (= node bench/run.ts; Node ≥ 22.18 runs the .ts: put node_modules/.bin first
-//                      on PATH for the bundled Node 22; about 2½ minutes with the defaults)
+//                      on PATH for the bundled Node 22; about 3¼ minutes with the defaults)
 //
-// One simulated provider (`node sim/main.ts`, its own process, ephemeral ports) and three paths to
-// it, all on 127.0.0.1 and all to the sim's `east` scope:
+// One simulated provider and origin (`node sim/main.ts`, its own process, ephemeral ports) and three
+// paths to the provider, all on 127.0.0.1 and all to the sim's `east` scope:
 //   direct  — the sim itself;
 //   floor   — bench/floor-worker.js, a pass-through worker, in workerd via Miniflare (bench/floor.ts);
 //   gateway — the worker as `wrangler deploy` builds it, via test/harness/gateway.ts.
@@ -17,7 +17,13 @@
 //      BENCH_SAT_SECONDS (5) s each; req/s, p50/p99, and CPU ms per request of workerd, the sim and
 //      this process from /proc/<pid>/stat, workerd RSS from /proc/<pid>/status;
 //   3. time to first byte, stream: BENCH_TTFB_REQUESTS (200) at concurrency BENCH_TTFB_CONCURRENCY
-//      (4) with the sim's first token delayed BENCH_TTFB_FIRST_TOKEN_MS (100) ms.
+//      (4) with the sim's first token delayed BENCH_TTFB_FIRST_TOKEN_MS (100) ms;
+//   4. fan-out TTFT, stream (bench/fanout.ts): BENCH_FANOUT_REQUESTS (100) per path at concurrency
+//      BENCH_FANOUT_CONCURRENCY (4), the origin's /retrieve taking BENCH_FANOUT_RETRIEVAL_MS (300)
+//      and /tools/search BENCH_FANOUT_TOOLS_MS (400), the sim's first token BENCH_FANOUT_FIRST_TOKEN_MS
+//      (100): serial and parallel client-side orchestration straight to the sims, against the
+//      gateway's own fan-out (the gateway's config names the origin from the start; a request
+//      without the `gateway` extension never touches it, so phases 1–3 are unaffected).
 // The sim answers BENCH_TOKENS (20) tokens with no delays in phases 1–2. Every prompt is unique.
 // Prints markdown tables to stdout (progress to stderr) and saves the raw figures to
 // bench/results/<ISO timestamp>.json. The machine is small and shared: compare within a run.
@@ -41,8 +47,10 @@ import type { BenchResults } from './report.ts';
 import { runSaturated } from './saturate.ts';
 import type { SaturatedResult } from './saturate.ts';
 import { spawnSim } from './sim.ts';
-import { summarize } from './stats.ts';
+import { stageSummary } from './stats.ts';
 import type { Summary } from './stats.ts';
+import { fanoutBudgets, runFanout } from './fanout.ts';
+import type { FanoutSettings } from './fanout.ts';
 import { runTtfb } from './ttfb.ts';
 import type { TtfbResult } from './ttfb.ts';
 
@@ -69,6 +77,14 @@ const settings = {
   ttfbConcurrency: Math.round(num('BENCH_TTFB_CONCURRENCY', 4)),
   ttfbFirstTokenMs: num('BENCH_TTFB_FIRST_TOKEN_MS', 100),
   tokens: Math.round(num('BENCH_TOKENS', 20)),
+};
+const fanoutSettings: FanoutSettings = {
+  requests: Math.round(num('BENCH_FANOUT_REQUESTS', 100)),
+  concurrency: Math.round(num('BENCH_FANOUT_CONCURRENCY', 4)),
+  retrievalMs: num('BENCH_FANOUT_RETRIEVAL_MS', 300),
+  toolsMs: num('BENCH_FANOUT_TOOLS_MS', 400),
+  firstTokenMs: num('BENCH_FANOUT_FIRST_TOKEN_MS', 100),
+  tokens: settings.tokens,
 };
 const SCOPE = 'east'; // the scope of sim-small's endpoint in testConfig; direct and floor use it too
 
@@ -144,7 +160,7 @@ async function main(): Promise<BenchResults> {
 
   const sim = await spawnSim();
   cleanups.push({ name: 'sim', run: sim.close });
-  log(`sim provider at ${sim.url} (pid ${sim.pid})`);
+  log(`sim provider at ${sim.url}, origin at ${sim.originUrl} (pid ${sim.pid})`);
   const upstream = `${sim.url}/s/${SCOPE}/v1`;
 
   const known = new Set(childPids(process.pid, 'workerd'));
@@ -152,7 +168,8 @@ async function main(): Promise<BenchResults> {
   const floor = await startFloor(upstream);
   cleanups.push({ name: 'floor', run: floor.close });
   const floorPids = newWorkerd();
-  const gateway = await startGateway(testConfig({ providerUrl: sim.url }), TEST_BINDINGS);
+  const gatewayBudgets = fanoutBudgets(fanoutSettings);
+  const gateway = await startGateway(testConfig({ providerUrl: sim.url, originUrl: sim.originUrl, budgets: gatewayBudgets }), TEST_BINDINGS);
   cleanups.push({ name: 'gateway', run: gateway.close });
   const gatewayPids = newWorkerd();
   log(`floor at ${floor.url} (workerd ${floorPids.join(',')}), gateway at ${gateway.url} (workerd ${gatewayPids.join(',')})`);
@@ -225,6 +242,18 @@ async function main(): Promise<BenchResults> {
   }
   await sim.reset();
 
+  // 4. Fan-out TTFT: retrieval and a tool at the origin before the model, serial / parallel / gateway.
+  const fanout = await runFanout(sim, {
+    providerUrl: `${upstream}/chat/completions`,
+    originUrl: sim.originUrl,
+    gatewayUrl: gateway.url,
+    gatewayHeaders: { authorization: `Bearer ${TENANT_KEY}` },
+    tenant: 'acme', // TENANT_KEY's tenant in testConfig
+    scope: SCOPE,
+    gatewayLogs: () => gateway.requestLogs(),
+    log,
+  }, fanoutSettings, gatewayBudgets);
+
   return {
     startedAt: startedAt.toISOString(),
     durationS: (performance.now() - t0) / 1000,
@@ -235,19 +264,8 @@ async function main(): Promise<BenchResults> {
     gatewayStages,
     saturated,
     ttfb,
+    fanout,
   };
-}
-
-/** The gateway's own per-request log: total duration and each stage, as the worker measured them. */
-function stageSummary(records: Array<Record<string, unknown>>): Record<string, Summary> {
-  const values: Record<string, number[]> = { duration_ms: [] };
-  for (const r of records) {
-    if (typeof r.duration_ms === 'number') values.duration_ms!.push(r.duration_ms);
-    for (const [stage, v] of Object.entries((r.stages ?? {}) as Record<string, unknown>)) {
-      if (typeof v === 'number') (values[stage] ??= []).push(v);
-    }
-  }
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v.length).map(([k, v]) => [k, summarize(v)]));
 }
 
 let exitCode = 0;

@@ -29,3 +29,15 @@ export function summarize(samples: readonly number[]): Summary {
     mean: sorted.length ? sum / sorted.length : NaN,
   };
 }
+
+/** The gateway's own per-request log lines: total duration and each stage, as the worker measured them. */
+export function stageSummary(records: Array<Record<string, unknown>>): Record<string, Summary> {
+  const values: Record<string, number[]> = { duration_ms: [] };
+  for (const r of records) {
+    if (typeof r.duration_ms === 'number') values.duration_ms!.push(r.duration_ms);
+    for (const [stage, v] of Object.entries((r.stages ?? {}) as Record<string, unknown>)) {
+      if (typeof v === 'number') (values[stage] ??= []).push(v);
+    }
+  }
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v.length).map(([k, v]) => [k, summarize(v)]));
+}
