@@ -95,12 +95,10 @@ const tools = z.object({
 });
 
 const routing = z.object({
-  /** `auto`: prompts over this many estimated tokens go large. @default 6000 */
-  largePromptTokens: z.number().int().positive().default(6000),
-  /** `auto`: conversations with more user turns go large. @default 12 */
-  largeConversationTurns: z.number().int().positive().default(12),
-  /** `auto`: a requested max_tokens above this goes large. @default 2000 */
-  largeMaxTokens: z.number().int().positive().default(2000),
+  /** `auto`: inputs over this many estimated tokens that ask for synthesis go large. @default 2000 */
+  largePromptTokens: z.number().int().positive().default(2000),
+  /** `auto`: conversations with more user turns go large. @default 20 */
+  largeConversationTurns: z.number().int().positive().default(20),
   /** Caps on max_tokens per tier (applied to what is sent upstream). */
   maxTokens: z.object({ small: z.number().int().positive().optional(), large: z.number().int().positive().optional() }).prefault({}),
 });
