@@ -5,14 +5,16 @@ import { authenticate } from './pipeline/auth';
 import { requireConfig } from './pipeline/config';
 import type { AppEnv } from './pipeline/context';
 import { traceRequests } from './pipeline/trace';
+import { rateLimit } from './pipeline/rate-limit';
 import { validateChatRequest } from './pipeline/validate';
 import { chatCompletions } from './routes/chat-completions';
 import { health } from './routes/health';
 import { listModels } from './routes/models';
 
 /**
- * The request's path, written once: trace → config → auth → validate → route.
- * Later stages (rate limit, idempotency, cache, fan-out) slot in between validate and the route.
+ * The request's path, written once: trace → config → auth → validate → rate limit → route
+ * (which opens the stream, fans out to the origin, calls the provider). Idempotency and the
+ * cache slot in between the rate limit and the route.
  */
 export function createApp(options: Parameters<typeof traceRequests>[0] = {}) {
   const app = new Hono<AppEnv>();
@@ -21,7 +23,7 @@ export function createApp(options: Parameters<typeof traceRequests>[0] = {}) {
   app.get('/healthz', health);
   app.use('/v1/*', requireConfig(), authenticate());
   app.get('/v1/models', listModels);
-  app.post('/v1/chat/completions', validateChatRequest(), chatCompletions);
+  app.post('/v1/chat/completions', validateChatRequest(), rateLimit(), chatCompletions);
 
   app.notFound((c) => errorResponse(c, routeNotFound(c.req.method, c.req.path)));
   app.onError((err, c) => errorResponse(c, err));
@@ -34,6 +36,7 @@ function errorResponse(c: Context<AppEnv>, err: unknown): Response {
   const trace = c.var.trace;
   trace.errorCode = e.code;
   if (e.code === 'internal_error') logInternalError(trace.requestId, e.cause);
-  const headers: Record<string, string> = e.retryAfter !== undefined ? { 'retry-after': String(e.retryAfter) } : {};
+  const headers: Record<string, string> = { ...e.headers };
+  if (e.retryAfter !== undefined) headers['retry-after'] = String(e.retryAfter);
   return c.json(errorBody(e, trace.requestId), e.status as ContentfulStatusCode, headers);
 }

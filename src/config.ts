@@ -128,6 +128,19 @@ const resilience = z.object({
     .prefault({}),
 });
 
+const rateLimit = z.object({
+  /** How long a global (Redis) limit check may take before the lane's failure policy applies. @default 100 */
+  redisTimeoutMs: ms.default(100),
+  /** Per lane: on Redis trouble, admit on the local bucket's word (true) or refuse with 503 (false). */
+  failOpen: z
+    .object({ interactive: z.boolean().default(true), batch: z.boolean().default(false), tools: z.boolean().default(false) })
+    .prefault({}),
+  /** Batch requests in flight per isolate; more are shed (503 + Retry-After) so interactive latency holds. @default 8 */
+  batchConcurrency: z.number().int().positive().default(8),
+  /** Completion tokens reserved against tokensPerMinute when a request sets no max_tokens. @default 1024 */
+  defaultMaxTokens: z.number().int().positive().default(1024),
+});
+
 export const configSchema = z
   .object({
     tenants: z.array(tenant).min(1),
@@ -137,6 +150,7 @@ export const configSchema = z
     cache: cache.prefault({}),
     retrieval: retrieval.prefault({}),
     routing: routing.prefault({}),
+    rateLimit: rateLimit.prefault({}),
     resilience: resilience.prefault({}),
     tools: tools.prefault({}),
     /** Largest request body accepted, in bytes. @default 1 MiB */

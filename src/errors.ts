@@ -23,6 +23,8 @@ export interface GatewayErrorOptions {
   upstreamRetryAfter?: number;
   /** Extra fields for the error object (e.g. `param`). */
   param?: string;
+  /** Response headers that belong with this error (e.g. RateLimit-*). */
+  headers?: Record<string, string>;
   cause?: unknown;
 }
 
@@ -33,6 +35,7 @@ export class GatewayError extends Error {
   readonly retryAfter?: number;
   readonly upstreamRetryAfter?: number;
   readonly param?: string;
+  readonly headers?: Record<string, string>;
 
   constructor(message: string, options: GatewayErrorOptions) {
     super(message, { cause: options.cause });
@@ -43,6 +46,7 @@ export class GatewayError extends Error {
     this.retryAfter = options.retryAfter;
     this.upstreamRetryAfter = options.upstreamRetryAfter;
     this.param = options.param;
+    this.headers = options.headers;
   }
 }
 

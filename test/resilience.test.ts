@@ -170,7 +170,7 @@ describe('auto routing', () => {
     const code = await chat(gateway.url, { model: 'auto', messages: [{ role: 'user', content: 'Why does this deadlock?\n```go\nmu.Lock(); ch <- v\n```' }] });
     expect(code.headers.get('x-gateway-tier')).toBe('large');
     const id = code.headers.get('x-request-id');
-    await expect.poll(() => gateway.requestLogs().find((l) => l.request_id === id)?.route_reason).toBe('auto:code');
+    await expect.poll(() => gateway.requestLogs().find((l) => l.request_id === id)?.route_reason).toBe('auto:hard-code');
   });
 
   it('keeps a tenant with a small ceiling small', async () => {

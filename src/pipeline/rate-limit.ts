@@ -1,0 +1,46 @@
+import type { MiddlewareHandler } from 'hono';
+import { Admission, rateLimitHeaders } from '../ratelimit/admission';
+import { globalLimiter, localLimiter, takeBatchSlot } from '../ratelimit/isolate';
+import { routeFeatures } from '../routing/features';
+import type { AppEnv } from './context';
+
+/**
+ * Edge limits per tenant × priority lane, per tenant × tool, and tokens per minute: admitted or
+ * refused (429 with Retry-After, 503 when shed or failing closed) before any upstream work. The
+ * token reservation is settled against real usage once the response has finished, off the
+ * response path. RateLimit-* headers describe the lane's bucket.
+ */
+export function rateLimit(): MiddlewareHandler<AppEnv> {
+  return async function rateLimit(c, next) {
+    const { catalog, tenant, chat, trace } = c.var;
+    const { config } = catalog;
+    const end = trace.span('ratelimit');
+    const lane = chat.gateway?.priority ?? 'interactive';
+    trace.set('lane', lane);
+    const release = lane === 'batch' ? takeBatchSlot(config) : () => {};
+    let admitted;
+    try {
+      admitted = await new Admission(config, localLimiter, globalLimiter(c.env, config), trace).admit({
+        tenant,
+        lane,
+        tools: chat.gateway?.tools?.map((t) => t.name) ?? [],
+        reserveTokens: routeFeatures(chat).promptTokens + (chat.max_completion_tokens ?? chat.max_tokens ?? config.rateLimit.defaultMaxTokens),
+      });
+    } catch (err) {
+      release();
+      throw err;
+    } finally {
+      end();
+    }
+    try {
+      await next();
+    } finally {
+      if (admitted.lane) for (const [k, v] of Object.entries(rateLimitHeaders(admitted.lane.spec, admitted.lane.result))) c.res.headers.set(k, v);
+      const settled = trace.finished.then(() => {
+        release();
+        return admitted.settle((trace.usage?.prompt_tokens ?? 0) + (trace.usage?.completion_tokens ?? 0));
+      });
+      c.executionCtx.waitUntil(settled.catch(() => {}));
+    }
+  };
+}

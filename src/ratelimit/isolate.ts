@@ -1,0 +1,43 @@
+import { Redis } from '@upstash/redis/cloudflare';
+import type { Config } from '../config';
+import type { Env } from '../env';
+import { GatewayError } from '../errors';
+import { systemClock } from '../util/clock';
+import { GlobalLimiter } from './global-limiter';
+import { LocalLimiter } from './local-limiter';
+
+/** The isolate's limiter state: local buckets, the global limiter (when Upstash is configured), batch slots. */
+export const localLimiter = new LocalLimiter(systemClock);
+
+let global: { key: string; limiter: GlobalLimiter } | undefined;
+
+export function globalLimiter(env: Env, config: Config): GlobalLimiter | undefined {
+  const url = env.UPSTASH_REDIS_REST_URL;
+  const token = env.UPSTASH_REDIS_REST_TOKEN;
+  if (!url || !token) return undefined;
+  const key = `${url}\n${token}\n${config.rateLimit.redisTimeoutMs}`;
+  if (global?.key !== key) {
+    // No client-side retries: a slow Redis must hit the lane's deadline, not be retried past it.
+    const redis = new Redis({ url, token, retry: false, enableTelemetry: false });
+    global = { key, limiter: new GlobalLimiter(redis, config.rateLimit.redisTimeoutMs) };
+  }
+  return global.limiter;
+}
+
+let batchInFlight = 0;
+
+/**
+ * A batch slot in this isolate, or a 503 when all are taken: under load, batch is shed first so
+ * interactive requests keep their latency. Returns the release.
+ */
+export function takeBatchSlot(config: Config): () => void {
+  if (batchInFlight >= config.rateLimit.batchConcurrency) {
+    throw new GatewayError('Too many batch requests in flight; retry shortly.', { status: 503, code: 'batch_shed', retryAfter: 1, param: 'batch' });
+  }
+  batchInFlight++;
+  let released = false;
+  return () => {
+    if (!released) batchInFlight--;
+    released = true;
+  };
+}
