@@ -1,0 +1,56 @@
+import type { ChatRequest } from '../chat-request';
+import { sha256Hex } from '../util/sha256';
+
+/** Request fields that change the answer (besides model and messages). Everything else does not. */
+const ANSWER_PARAMS = [
+  'temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'n', 'stop', 'seed', 'tools', 'tool_choice',
+  'parallel_tool_calls', 'response_format', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'logprobs',
+  'top_logprobs', 'reasoning_effort', 'modalities', 'audio', 'prediction', 'verbosity',
+] as const;
+
+export interface KeyParts {
+  tenantId: string;
+  /** The resolved catalog model (not "auto"). */
+  model: string;
+  chat: ChatRequest;
+  prompt?: { id: string; version: string };
+  /** Chunk ids + index version + embedding model of the retrieval that fed the prompt. */
+  retrieval?: { ids: string[]; indexVersion?: string; embeddingModel?: string };
+  /** Tool results that went into the prompt. */
+  tools?: unknown;
+}
+
+/**
+ * The cache key: SHA-256 over a canonical encoding (object keys sorted, at every depth) of
+ * everything that changes the answer, prefixed with the tenant, so no request can name another
+ * tenant's entry whatever it sends.
+ */
+export async function cacheKey(p: KeyParts): Promise<string> {
+  const params: Record<string, unknown> = {};
+  const body = p.chat as Record<string, unknown>;
+  for (const name of ANSWER_PARAMS) if (body[name] !== undefined && body[name] !== null) params[name] = body[name];
+  const canonical = canonicalJson({ v: 1, tenant: p.tenantId, model: p.model, messages: p.chat.messages, params, prompt: p.prompt, retrieval: p.retrieval, tools: p.tools });
+  return `gw:c:${encodeURIComponent(p.tenantId)}:${await sha256Hex(canonical)}`;
+}
+
+/** JSON with object keys sorted at every depth: the same value always encodes the same way. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/**
+ * The documented policy: an answer is cached only when it is reproducible — temperature 0 (or
+ * top_p 0), one choice — unless the request says `gateway.cache: "bypass"`; the tenant may turn
+ * caching off. `refresh` skips the read but writes the new answer.
+ */
+export function cachePolicy(chat: ChatRequest, tenantCache: boolean): { read: boolean; write: boolean } {
+  const mode = chat.gateway?.cache ?? 'default';
+  const deterministic = (chat.temperature === 0 || chat.top_p === 0) && (chat.n ?? 1) === 1;
+  const on = tenantCache && deterministic && mode !== 'bypass';
+  return { read: on && mode !== 'refresh', write: on };
+}

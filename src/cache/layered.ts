@@ -1,0 +1,53 @@
+import type { CacheLayer } from './layers';
+
+export interface LayerTtl {
+  layer: CacheLayer;
+  ttlSeconds: number;
+}
+
+export interface CacheHit {
+  value: string;
+  layer: CacheLayer['name'];
+  /** Back-fill of the faster layers: hand it to waitUntil. */
+  backfill: Promise<void>;
+}
+
+/**
+ * Read-through over the layers, fastest first; a hit in a slower layer back-fills the faster
+ * ones. A layer that fails is skipped (counted in `failures`) — the cache never fails a request.
+ * Writes go to every layer and are returned as one promise for `waitUntil`.
+ */
+export class LayeredCache {
+  failures: string[] = [];
+
+  constructor(private readonly layers: readonly LayerTtl[]) {}
+
+  async get(key: string): Promise<CacheHit | undefined> {
+    for (let i = 0; i < this.layers.length; i++) {
+      const { layer } = this.layers[i]!;
+      let value: string | undefined;
+      try {
+        value = await layer.get(key);
+      } catch {
+        this.failures.push(`${layer.name}:read`);
+        continue;
+      }
+      if (value === undefined) continue;
+      const backfill = this.write(key, value, this.layers.slice(0, i));
+      return { value, layer: layer.name, backfill };
+    }
+    return undefined;
+  }
+
+  set(key: string, value: string): Promise<void> {
+    return this.write(key, value, this.layers);
+  }
+
+  private async write(key: string, value: string, layers: readonly LayerTtl[]): Promise<void> {
+    await Promise.all(
+      layers.map(({ layer, ttlSeconds }) =>
+        layer.set(key, value, ttlSeconds).catch(() => void this.failures.push(`${layer.name}:write`)),
+      ),
+    );
+  }
+}
