@@ -25,6 +25,8 @@ const tenant = z.object({
     .optional(),
   /** Model ids or tier aliases the tenant may use; `"*"` allows all. @default ["*"] */
   allowedModels: z.array(z.string().min(1)).default(['*']),
+  /** Cache this tenant's reproducible answers (see the cache policy). @default true */
+  cache: z.boolean().default(true),
   /** The most expensive tier `model: "auto"` may pick for this tenant. @default "large" */
   maxTier: z.enum(['small', 'large']).default('large'),
 });

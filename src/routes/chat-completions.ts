@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import type { ChatRequest } from '../chat-request';
 import { errorBody, logInternalError, toGatewayError } from '../errors';
+import { replayChunks, replayJson, toCached, type CachedAnswer } from '../cache/answer';
+import { CacheFlow } from '../cache/flow';
 import { sourcesOf } from '../fanout/augment';
 import { runFanout, type FanoutPlan, type FanoutResult } from '../fanout/fanout';
 import { planFanout } from '../fanout/plan';
@@ -25,6 +27,7 @@ interface Answer {
   prompt?: PromptPlan;
   reframer: Reframer;
   headers: Record<string, string>;
+  cache: CacheFlow;
 }
 
 /**
@@ -48,7 +51,23 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
     prompt,
     reframer: new Reframer(`chatcmpl-${trace.requestId.slice(4)}`, Math.floor(Date.now() / 1000), resolved.model.id),
     headers: { 'x-gateway-model': resolved.model.id, 'x-gateway-tier': resolved.tier },
+    cache: new CacheFlow({
+      env: c.env,
+      config: catalog.config,
+      tenant,
+      chat,
+      model: resolved.model.id,
+      prompt: prompt && { id: prompt.id, version: prompt.version },
+      trace,
+      waitUntil: (p) => c.executionCtx.waitUntil(p),
+    }),
   };
+  // Without a fan-out the key is known now: a hit is answered before any stream opens.
+  if (!fanout) {
+    const hit = await answer.cache.lookup();
+    answer.headers['x-gateway-cache'] = answer.cache.status;
+    if (hit) return chat.stream ? streamAnswer(c, answer, hit) : c.json(replayBody(answer, hit), 200, answer.headers);
+  }
   return chat.stream ? streamAnswer(c, answer) : jsonAnswer(c, answer);
 }
 
@@ -56,19 +75,30 @@ async function jsonAnswer(c: Context<AppEnv>, a: Answer): Promise<Response> {
   const { trace } = a.call;
   const signal = c.req.raw.signal;
   const fanout = a.fanout && (await runFanout(a.fanout, fanoutDeps(c, signal)));
+  const headers: Record<string, string> = { ...a.headers };
+  if (fanout?.degraded.length) headers['x-gateway-degraded'] = fanout.degraded.join(',');
+  if (fanout) {
+    const hit = await a.cache.lookup(fanout);
+    headers['x-gateway-cache'] = a.cache.status;
+    if (hit) return c.json({ ...replayBody(a, hit), gateway: { ...replayMeta(a, hit), ...fanoutMeta(fanout) } }, 200, headers);
+  }
   const { body, prompt } = await providerRequest(a.chat, a.prompt, fanout);
   recordPrompt(trace, prompt);
   const assembler = new CompletionAssembler();
-  const served = await provider(c, a, body, signal, { chunk: (chunk) => assembler.add(chunk), bulk: true });
-  const cost = settleCost(trace, served, body, () => assembler.text());
-  const meta = { request_id: trace.requestId, ...fanoutMeta(fanout), prompt, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id };
-  const headers: Record<string, string> = { ...a.headers, 'x-gateway-model': served.model.id, 'x-gateway-endpoint': served.endpoint.id };
-  headers['x-gateway-cost-usd'] = String(cost);
-  if (fanout?.degraded.length) headers['x-gateway-degraded'] = fanout.degraded.join(',');
-  return c.json({ ...assembler.result(a.reframer.id, a.reframer.created, a.reframer.model), gateway: meta }, 200, headers);
+  let result: Record<string, unknown> | undefined;
+  try {
+    const served = await provider(c, a, body, signal, { chunk: (chunk) => assembler.add(chunk), bulk: true });
+    const cost = settleCost(trace, served, body, () => assembler.text());
+    result = assembler.result(a.reframer.id, a.reframer.created, a.reframer.model);
+    const meta = { request_id: trace.requestId, ...fanoutMeta(fanout), prompt, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id };
+    Object.assign(headers, { 'x-gateway-model': served.model.id, 'x-gateway-endpoint': served.endpoint.id, 'x-gateway-cost-usd': String(cost) });
+    return c.json({ ...result, gateway: meta }, 200, headers);
+  } finally {
+    a.cache.complete(result && toCached(result));
+  }
 }
 
-function streamAnswer(c: Context<AppEnv>, a: Answer): Response {
+function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Response {
   const { trace } = a.call;
   const { reframer } = a;
   const { response, done } = earlySse({
@@ -77,31 +107,63 @@ function streamAnswer(c: Context<AppEnv>, a: Answer): Response {
     heartbeatMs: a.call.budgets.heartbeatMs,
     errorEvent: (err) => streamError(trace, err),
     async run(out, clientGone) {
+      if (early) return replayStream(out, a, early);
       const signal = AbortSignal.any([clientGone, c.req.raw.signal]);
       // Sources go out the moment retrieval settles, while tools may still be running.
       const fanout = a.fanout && (await runFanout(a.fanout, fanoutDeps(c, signal), (r) => sendMeta(out, reframer, fanoutMeta(r))));
+      if (fanout) {
+        const hit = await a.cache.lookup(fanout);
+        sendMeta(out, reframer, { cache: a.cache.status });
+        if (hit) return replayStream(out, a, hit, fanout.degraded);
+      }
       const { body, prompt } = await providerRequest(a.chat, a.prompt, fanout);
       recordPrompt(trace, prompt);
       if (fanout || prompt) sendMeta(out, reframer, { degraded: fanout?.degraded ?? [], prompt });
+      // The answer is assembled on the side only when it may be stored.
+      const assembler = a.cache.status === 'miss' ? new CompletionAssembler() : undefined;
       let text = '';
-      const served = await provider(c, a, body, signal, {
-        chunk: (chunk) => {
-          text += chunk.choices[0]?.delta?.content ?? '';
-          const json = reframer.chunk(chunk);
-          if (json) out.data(json);
-        },
-        flush: () => out.flush(),
-      });
-      const cost = settleCost(trace, served, body, () => text);
-      if (a.chat.stream_options?.include_usage) {
-        const meta = { request_id: trace.requestId, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id, degraded: fanout?.degraded ?? [] };
-        out.data(reframer.usage(trace.usage!, meta));
+      let complete = false;
+      try {
+        const served = await provider(c, a, body, signal, {
+          chunk: (chunk) => {
+            text += chunk.choices[0]?.delta?.content ?? '';
+            assembler?.add(chunk);
+            const json = reframer.chunk(chunk);
+            if (json) out.data(json);
+          },
+          flush: () => out.flush(),
+        });
+        const cost = settleCost(trace, served, body, () => text);
+        if (a.chat.stream_options?.include_usage) {
+          const meta = { request_id: trace.requestId, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id, degraded: fanout?.degraded ?? [] };
+          out.data(reframer.usage(trace.usage!, meta));
+        }
+        complete = !clientGone.aborted;
+      } finally {
+        a.cache.complete(complete && assembler ? toCached(assembler.result(reframer.id, reframer.created, reframer.model)) : undefined);
       }
     },
   });
   trace.finished = done.then((outcome) => trace.set('outcome', outcome));
   c.executionCtx.waitUntil(trace.finished);
   return response;
+}
+
+/** A cached answer as one JSON, at zero cost. */
+function replayBody(a: Answer, hit: CachedAnswer): Record<string, unknown> {
+  return { ...replayJson(hit, a.reframer.id, a.reframer.created), gateway: replayMeta(a, hit) };
+}
+
+function replayMeta(a: Answer, hit: CachedAnswer): Record<string, unknown> {
+  a.call.trace.set('cost_usd', 0);
+  return { request_id: a.call.trace.requestId, cache: a.cache.status, cost_usd: 0, model: hit.model };
+}
+
+/** A cached answer in the same shape as a live stream: deltas, finish, usage when asked for. */
+function replayStream(out: SseWriter, a: Answer, hit: CachedAnswer, degraded: string[] = []): void {
+  for (const choice of replayChunks(hit)) out.data(a.reframer.chunk({ choices: [choice] })!);
+  if (a.chat.stream_options?.include_usage && hit.usage) out.data(a.reframer.usage(hit.usage, { ...replayMeta(a, hit), degraded }));
+  out.flush();
 }
 
 /** The provider call: breakers, retry budget and fallbacks around the upstream completion. */

@@ -1,0 +1,31 @@
+import { Redis } from '@upstash/redis/cloudflare';
+import type { Config } from '../config';
+import type { Env } from '../env';
+import { systemClock } from '../util/clock';
+import { LayeredCache, type LayerTtl } from './layered';
+import { KvLayer, MemoryLayer, RedisLayer } from './layers';
+import { SingleFlight } from './single-flight';
+
+/** The isolate's L1 and single-flight table; L2 and L3 come from the bindings present. */
+const memory = new MemoryLayer(systemClock);
+export const singleFlight = new SingleFlight();
+
+let redis: { key: string; client: Redis } | undefined;
+let kv: { ns: KVNamespace; layer: KvLayer } | undefined;
+
+export function layeredCache(env: Env, config: Config): LayeredCache {
+  const layers: LayerTtl[] = [{ layer: memory, ttlSeconds: config.cache.memoryTtlSeconds }];
+  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = env;
+  if (url && token) {
+    if (redis?.key !== `${url}\n${token}`) {
+      // Values are stored as text: no JSON (de)serialization by the client, no retries past the deadline.
+      redis = { key: `${url}\n${token}`, client: new Redis({ url, token, retry: false, enableTelemetry: false, automaticDeserialization: false }) };
+    }
+    layers.push({ layer: new RedisLayer(redis.client, config.rateLimit.redisTimeoutMs), ttlSeconds: config.cache.redisTtlSeconds });
+  }
+  if (env.GATEWAY_KV) {
+    if (kv?.ns !== env.GATEWAY_KV) kv = { ns: env.GATEWAY_KV, layer: new KvLayer(env.GATEWAY_KV, systemClock) };
+    layers.push({ layer: kv.layer, ttlSeconds: config.cache.kvTtlSeconds });
+  }
+  return new LayeredCache(layers);
+}
