@@ -27,7 +27,7 @@ describe.skipIf(skipWithoutRedis())('global limits on real Redis', () => {
     if (!parsed.ok) throw new Error(parsed.error);
     return parsed.config;
   };
-  const tenant = (limits: TenantConfig['limits']): TenantConfig => ({ id: tenantId(), apiKeyHashes: ['0'.repeat(64)], allowedModels: ['*'], maxTier: 'large', limits });
+  const tenant = (limits: TenantConfig['limits']): TenantConfig => ({ id: tenantId(), apiKeyHashes: ['0'.repeat(64)], allowedModels: ['*'], maxTier: 'large', cache: true, limits });
 
   beforeAll(async () => {
     server = await startRedis();
