@@ -12,15 +12,23 @@ export interface Gateway {
   /** JSON log records written with `msg: "request"`. */
   requestLogs: () => Array<Record<string, unknown>>;
   setConfig(config: unknown, bindings?: Record<string, string>): Promise<void>;
+  /** The worker's GATEWAY_KV namespace, as the runtime sees it. */
+  kv(): Promise<{ list(): Promise<{ keys: Array<{ name: string }> }>; delete(key: string): Promise<void> }>;
   close(): Promise<void>;
 }
 
-export async function startGateway(config: unknown, bindings: Record<string, string> = {}): Promise<Gateway> {
+export interface GatewayOptions {
+  /** Keep local KV (and other storage) in this folder, so it outlives a restart (setConfig). */
+  persist?: string;
+}
+
+export async function startGateway(config: unknown, bindings: Record<string, string> = {}, opts: GatewayOptions = {}): Promise<Gateway> {
   // modulesRules only matter for unbundled sources; the built bundle is one ES module.
   const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(`${ROOT}/wrangler.toml`).workerOptions;
   let output = '';
   // wrangler hands out options in Miniflare's v4 shape; Miniflare 5 converts them itself.
-  const options = (cfg: unknown, extra: Record<string, string>) => convertV4MiniflareOptions({
+  const options = (cfg: unknown, extra: Record<string, string>) => ({
+    ...convertV4MiniflareOptions({
     host: '127.0.0.1',
     port: 0,
     // The worker's console output, kept for the tests (and out of the test runner's stdout).
@@ -35,7 +43,9 @@ export async function startGateway(config: unknown, bindings: Record<string, str
         bindings: { ...(workerOptions.bindings ?? {}), ...extra, GATEWAY_CONFIG: typeof cfg === 'string' ? cfg : JSON.stringify(cfg) },
       },
     ],
-  } as Parameters<typeof convertV4MiniflareOptions>[0]);
+  } as Parameters<typeof convertV4MiniflareOptions>[0]),
+    ...(opts.persist ? { resourcePersistencePath: opts.persist } : {}),
+  });
   const mf = new Miniflare(options(config, bindings));
   const url = (await mf.ready).toString().replace(/\/$/, '');
   return {
@@ -49,6 +59,7 @@ export async function startGateway(config: unknown, bindings: Record<string, str
     async setConfig(cfg, extra = {}) {
       await mf.setOptions(options(cfg, extra));
     },
+    kv: () => mf.getKVNamespace('GATEWAY_KV') as never,
     close: () => mf.dispose(),
   };
 }
