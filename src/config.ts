@@ -62,7 +62,7 @@ const budgets = z.object({
   retrievalMs: ms.default(250),
   rerankMs: ms.default(150),
   toolsMs: ms.default(400),
-  /** From the request's arrival to the first upstream token. */
+  /** From the start of each provider attempt to its first token. */
   firstTokenMs: ms.default(1200),
   /** Longest silence allowed between two upstream events once the stream has started. */
   idleMs: ms.default(10_000),

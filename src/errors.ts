@@ -75,6 +75,10 @@ export function errorBody(err: GatewayError, requestId: string): ErrorBody {
 /** Anything that is not a GatewayError is a bug: answer 500 without leaking its message. */
 export function toGatewayError(err: unknown): GatewayError {
   if (isGatewayError(err)) return err;
+  // The client went away (request.signal, a cancelled stream): nobody to answer, not a bug.
+  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'ClientGoneError')) {
+    return new GatewayError('The client closed the request.', { status: 499, code: 'client_closed', cause: err });
+  }
   return new GatewayError('The gateway hit an internal error.', { status: 500, code: 'internal_error', cause: err });
 }
 

@@ -22,9 +22,9 @@ export function toCached(completion: Record<string, unknown>): CachedAnswer {
   };
 }
 
-/** A complete answer only: every choice finished (no cut or stopped stream is ever stored). */
+/** A complete answer only: every choice finished, none truncated by max_tokens. */
 export function isComplete(answer: CachedAnswer): boolean {
-  return answer.choices.length > 0 && answer.choices.every((c) => c.finish_reason !== null);
+  return answer.choices.length > 0 && answer.choices.every((c) => c.finish_reason !== null && c.finish_reason !== 'length');
 }
 
 export function replayJson(answer: CachedAnswer, id: string, created: number): Record<string, unknown> {

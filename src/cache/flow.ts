@@ -16,7 +16,7 @@ export interface CacheDeps {
   tenant: TenantConfig;
   chat: ChatRequest;
   model: string;
-  prompt?: { id: string; version: string };
+  prompt?: { id: string; version: string; preamble: string };
   trace: Trace;
   waitUntil(p: Promise<unknown>): void;
 }
@@ -32,13 +32,18 @@ export class CacheFlow {
   private cache?: LayeredCache;
   private key?: string;
   private settle?: (answer: string | undefined) => void;
+  private leader?: Promise<string | undefined>;
 
   constructor(private readonly d: CacheDeps) {
     this.policy = cachePolicy(d.chat, d.tenant.cache);
   }
 
-  /** The cached answer for this request, if any layer (or a leader in flight) has it. */
-  async lookup(fanout?: FanoutResult): Promise<CachedAnswer | undefined> {
+  /**
+   * The cached answer for this request, if any layer has it — or, with `wait`, an identical
+   * request in flight. Without `wait` (a stream about to open) the leader is remembered for
+   * `awaitLeader`, called once the stream is open, so waiting never holds back its first bytes.
+   */
+  async lookup(fanout?: FanoutResult, { wait = true } = {}): Promise<CachedAnswer | undefined> {
     if (!this.policy.read && !this.policy.write) return undefined;
     const end = this.d.trace.span('cache');
     this.cache = layeredCache(this.d.env, this.d.config);
@@ -52,11 +57,11 @@ export class CacheFlow {
           return this.hit(hit.value, `hit-${hit.layer}`);
         }
         const leader = singleFlight.join(this.key);
-        if (leader) {
-          // Bounded: a leader that never settles must not hold its followers past the deadline.
-          const answer = await Promise.race([leader, sleepUndefined(this.d.config.budgets.totalMs)]);
-          if (answer) return this.hit(answer, 'hit-memory', true);
+        if (leader && !wait) {
+          this.leader = leader;
+          return undefined;
         }
+        if (leader) return await this.awaitLeader(leader);
       }
       if (this.policy.write) this.settle = singleFlight.lead(this.key);
       return undefined;
@@ -65,6 +70,17 @@ export class CacheFlow {
       end({ status: this.status });
       this.d.trace.set('cache', this.status);
     }
+  }
+
+  /** The answer of the identical request in flight, if `lookup` found one (bounded by totalMs). */
+  async awaitLeader(leader = this.leader): Promise<CachedAnswer | undefined> {
+    this.leader = undefined;
+    if (!leader) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.d.config.budgets.totalMs)));
+    const answer = await Promise.race([leader, late]);
+    if (timer !== undefined) clearTimeout(timer);
+    return answer ? this.hit(answer, 'hit-memory', true) : undefined;
   }
 
   /** The leader's outcome: stored when complete; followers get it either way (undefined = do it yourself). */
@@ -101,6 +117,3 @@ function keyParts(d: CacheDeps, fanout: FanoutResult | undefined): KeyParts {
   };
 }
 
-function sleepUndefined(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
-}

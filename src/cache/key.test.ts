@@ -4,7 +4,7 @@ import { cacheKey, cachePolicy, canonicalJson } from './key';
 
 const chat = (extra: Record<string, unknown> = {}): ChatRequest =>
   ({ model: 'auto', temperature: 0, messages: [{ role: 'user', content: 'Hello' }], ...extra }) as ChatRequest;
-const base = { tenantId: 'acme', model: 'sim-small', chat: chat() };
+const base = { tenantId: 'acme', model: 'sim-small', chat: chat(), prompt: { id: 'rag-answer', version: '2', preamble: 'assistant for Acme' } };
 
 describe('cache key', () => {
   it.each([
@@ -16,7 +16,8 @@ describe('cache key', () => {
     ['tools', { chat: chat({ tools: [{ type: 'function', function: { name: 'f' } }] }) }],
     ['response_format', { chat: chat({ response_format: { type: 'json_object' } }) }],
     ['seed', { chat: chat({ seed: 7 }) }],
-    ['prompt version', { prompt: { id: 'rag-answer', version: '2' } }],
+    ['prompt version', { prompt: { id: 'rag-answer', version: '1', preamble: 'assistant for Acme' } }],
+    ['prompt variables (the rendered preamble)', { prompt: { id: 'rag-answer', version: '2', preamble: 'assistant for Globex' } }],
     ['retrieval chunks', { retrieval: { ids: ['doc-1'] } }],
     ['index version', { retrieval: { ids: [], indexVersion: 'idx-2' } }],
     ['tool results', { tools: [{ name: 'search', ok: true, result: 1 }] }],

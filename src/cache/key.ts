@@ -13,7 +13,8 @@ export interface KeyParts {
   /** The resolved catalog model (not "auto"). */
   model: string;
   chat: ChatRequest;
-  prompt?: { id: string; version: string };
+  /** The prompt template and its rendered text (variables change the answer too). */
+  prompt?: { id: string; version: string; preamble: string };
   /** Chunk ids + index version + embedding model of the retrieval that fed the prompt. */
   retrieval?: { ids: string[]; indexVersion?: string; embeddingModel?: string };
   /** Tool results that went into the prompt. */

@@ -77,7 +77,7 @@ export class KvLayer implements CacheLayer {
   ) {}
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.kv.get(key, 'text')) ?? undefined;
+    return (await withTimeout(this.kv.get(key, 'text'), 1000)) ?? undefined;
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {

@@ -59,7 +59,8 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
         const rest = await readRest(res.body).catch((err: unknown) => {
           throw deadlines.signal.aborted ? err : upstreamBroken('the connection was lost mid-answer');
         });
-        done = stream.feedText(rest, sink);
+        // As bytes through the same decoder: a character split across the switch stays whole.
+        done = stream.feed(rest, sink);
         break;
       }
       let read: ReadableStreamReadResult<Uint8Array>;
@@ -80,7 +81,7 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     endStream({ malformed: stream.malformed });
     if (!stream.complete) throw upstreamBroken('the stream ended before the answer was complete');
     // Anything after [DONE] is not read; release the connection without waiting for it.
-    if (done) res.body.cancel().catch(() => {});
+    if (done && !sink.bulk) reader.cancel().catch(() => {});
     deadlines.dispose();
   } catch (err) {
     // A read that failed because a deadline fired reports the deadline, not the read; either way
@@ -95,10 +96,10 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
  * The rest of a partly read body as text, without JavaScript per chunk: a pipe between two of the
  * runtime's native streams. (A body that was read from cannot back a new Response directly.)
  */
-async function readRest(body: ReadableStream<Uint8Array>): Promise<string> {
+async function readRest(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const pipe = new IdentityTransformStream();
-  const [text] = await Promise.all([new Response(pipe.readable).text(), body.pipeTo(pipe.writable)]);
-  return text;
+  const [bytes] = await Promise.all([new Response(pipe.readable).arrayBuffer(), body.pipeTo(pipe.writable)]);
+  return new Uint8Array(bytes);
 }
 
 /** Where a completion's chunks go. */
@@ -135,11 +136,6 @@ class UpstreamStream {
   /** Handles one network read; returns true once `[DONE]` has arrived. */
   feed(bytes: Uint8Array, sink: CompletionSink): boolean {
     return this.handle(this.decoder.feed(bytes), sink);
-  }
-
-  /** Handles the rest of the body as text; returns true if it held `[DONE]`. */
-  feedText(text: string, sink: CompletionSink): boolean {
-    return this.handle(this.decoder.feedText(text), sink);
   }
 
   private handle(events: string[], sink: CompletionSink): boolean {

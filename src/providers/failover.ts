@@ -50,7 +50,8 @@ export async function completeWithFailover(f: FailoverCall): Promise<Candidate> 
       break;
     }
     // Taken only now, so a half-open breaker's single probe is never claimed and then not sent.
-    if (!state.pool.admit(cand.model, cand.endpoint)) continue;
+    const ticket = state.pool.admit(cand.model, cand.endpoint);
+    if (!ticket) continue;
     if (previous?.endpoint === cand.endpoint) await sleep(fullJitter(attempts, retry.backoffBaseMs, retry.backoffMaxMs), call.signal);
     attempts++;
     previous = cand;
@@ -67,14 +68,19 @@ export async function completeWithFailover(f: FailoverCall): Promise<Candidate> 
     try {
       await runCompletion({ ...call, target: target(cand, f.env), body: bodyFor(cand, f.body, f.catalog) }, sink);
       const ttft = trace.fields.ttft_ms;
-      state.pool.onSuccess(cand.model, cand.endpoint, typeof ttft === 'number' ? ttft - started : undefined);
+      state.pool.onSuccess(cand.model, cand.endpoint, ticket, typeof ttft === 'number' ? ttft - started : undefined);
       trace.set('endpoint', cand.endpoint.id);
       trace.set('served_model', cand.model.id);
       if (cand.fallback) trace.set('fallback', true);
       return cand;
     } catch (err) {
-      if (!isGatewayError(err) || !countsAgainstEndpoint(err)) throw err;
-      state.pool.onFailure(cand.model, cand.endpoint, err.upstreamRetryAfter);
+      if (!isGatewayError(err) || !countsAgainstEndpoint(err)) {
+        // The client left, or the provider refused the request itself (4xx): the endpoint is fine.
+        if (isGatewayError(err) && err.status < 500) state.pool.onSuccess(cand.model, cand.endpoint, ticket);
+        else state.pool.release(cand.model, cand.endpoint, ticket);
+        throw err;
+      }
+      state.pool.onFailure(cand.model, cand.endpoint, ticket, err.upstreamRetryAfter);
       if (delivered || !retryable(err)) throw err;
       trace.set(`attempt_${attempts}_error`, err.code);
       last = err;
@@ -100,6 +106,8 @@ function candidates(f: FailoverCall): Candidate[] {
 
 /** Failures that say something about the endpoint (not the client's request, not the client leaving). */
 function countsAgainstEndpoint(err: GatewayError): boolean {
+  // The request's own total deadline running out says nothing about the endpoint.
+  if (err.code === 'deadline_exceeded') return false;
   return err.status >= 500 || err.status === 429 || err.code === 'upstream_timeout';
 }
 

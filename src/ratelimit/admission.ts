@@ -58,7 +58,8 @@ export class Admission {
         if (spec) await this.take(taken, `${id}:tool:${tool}`, spec, 1, `tool:${tool}`, this.config.rateLimit.failOpen.tools);
       }
       const tpm = limits?.tokensPerMinute;
-      if (tpm) await this.take(taken, `${id}:tpm`, tpmSpec(tpm), req.reserveTokens, 'tokens_per_minute', this.failOpen(req.lane));
+      // A reservation can never exceed the whole bucket, or it could never be admitted.
+      if (tpm) await this.take(taken, `${id}:tpm`, tpmSpec(tpm), Math.min(req.reserveTokens, tpm), 'tokens_per_minute', this.failOpen(req.lane));
     } catch (err) {
       await Promise.all(taken.map((t) => this.refund(t, t.n)));
       throw err;
@@ -121,7 +122,7 @@ function limited(limit: string, spec: BucketSpec, result: TakeResult): GatewayEr
     status: 429,
     code: 'rate_limit_exceeded',
     param: limit,
-    retryAfter: Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
+    retryAfter: Number.isFinite(result.retryAfterMs) ? Math.max(1, Math.ceil(result.retryAfterMs / 1000)) : 60,
     headers: rateLimitHeaders(spec, result),
   });
 }

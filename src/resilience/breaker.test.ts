@@ -30,13 +30,13 @@ describe('CircuitBreaker (fake clock)', () => {
     for (let i = 0; i < 3; i++) b.onFailure();
     clock.advance(1000);
     expect(b.state).toBe('half-open');
-    expect(b.tryAcquire()).toBe(true);
-    expect(b.tryAcquire()).toBe(false);
-    expect(b.tryAcquire()).toBe(false);
-    b.onSuccess();
+    expect(b.tryAcquire()).toBe('probe');
+    expect(b.tryAcquire()).toBeUndefined();
+    expect(b.tryAcquire()).toBeUndefined();
+    b.onSuccess('probe');
     expect(b.state).toBe('closed');
-    expect(b.tryAcquire()).toBe(true);
-    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).toBe('normal');
+    expect(b.tryAcquire()).toBe('normal');
   });
 
   it('a failed probe re-opens it with a cool-down that doubles up to the maximum', () => {
@@ -47,10 +47,35 @@ describe('CircuitBreaker (fake clock)', () => {
     for (let round = 0; round < 4; round++) {
       cooldowns.push(b.retryAfterMs());
       clock.advance(b.retryAfterMs());
-      expect(b.tryAcquire()).toBe(true);
-      b.onFailure();
+      expect(b.tryAcquire()).toBe('probe');
+      b.onFailure('probe');
     }
     expect(cooldowns).toEqual([1000, 2000, 4000, 4000]);
     expect(b.state).toBe('open');
+  });
+
+  it('a probe that ends saying nothing (client gone) frees the slot for the next probe', () => {
+    const clock = new FakeClock();
+    const b = new CircuitBreaker(OPTS, clock);
+    for (let i = 0; i < 3; i++) b.onFailure();
+    clock.advance(1000);
+    b.release(b.tryAcquire()!);
+    expect(b.tryAcquire()).toBe('probe');
+  });
+
+  it('ignores late outcomes of requests admitted before it opened', () => {
+    const clock = new FakeClock();
+    const b = new CircuitBreaker(OPTS, clock);
+    for (let i = 0; i < 3; i++) b.onFailure();
+    b.onSuccess('normal'); // a slow request from before: must not close it
+    b.onFailure('normal'); // nor lengthen the cool-down
+    expect(b.state).toBe('open');
+    expect(b.retryAfterMs()).toBe(1000);
+    clock.advance(1000);
+    const probe = b.tryAcquire();
+    b.onFailure('normal'); // a stale failure while the probe is out
+    expect(b.tryAcquire()).toBeUndefined(); // the probe slot is still the probe's
+    b.onSuccess(probe);
+    expect(b.state).toBe('closed');
   });
 });

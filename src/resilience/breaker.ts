@@ -17,6 +17,9 @@ export interface BreakerOptions {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** What `tryAcquire` granted: an ordinary request, or the half-open breaker's single probe. */
+export type Ticket = 'normal' | 'probe';
+
 /**
  * A per-endpoint circuit breaker: closed → open after consecutive failures or a failure rate over
  * a window → half-open once the cool-down has passed, admitting exactly one probe → closed on its
@@ -42,13 +45,21 @@ export class CircuitBreaker {
     return this.clock.now() - this.openedAt >= this.cooldown ? 'half-open' : 'open';
   }
 
-  /** May a request go to this endpoint now? In half-open, yes once, until that probe reports. */
-  tryAcquire(): boolean {
+  /**
+   * May a request go to this endpoint now? In half-open, once — the probe — until it reports.
+   * The ticket says which: only the probe's outcome may close or re-open an opened breaker.
+   */
+  tryAcquire(): Ticket | undefined {
     const state = this.state;
-    if (state === 'closed') return true;
-    if (state === 'open' || this.probing) return false;
+    if (state === 'closed') return 'normal';
+    if (state === 'open' || this.probing) return undefined;
     this.probing = true;
-    return true;
+    return 'probe';
+  }
+
+  /** The probe ended without saying anything about the endpoint (the client left, a 4xx…). */
+  release(ticket: Ticket): void {
+    if (ticket === 'probe') this.probing = false;
   }
 
   /** ms until the breaker will admit a probe (0 when it admits now). */
@@ -56,7 +67,9 @@ export class CircuitBreaker {
     return this.opened ? Math.max(0, this.openedAt + this.cooldown - this.clock.now()) : 0;
   }
 
-  onSuccess(): void {
+  onSuccess(ticket: Ticket = 'normal'): void {
+    // A request admitted before the breaker opened says nothing about the endpoint now.
+    if (this.opened && ticket !== 'probe') return;
     if (this.opened) {
       // The probe came back healthy: start over.
       this.opened = false;
@@ -68,7 +81,8 @@ export class CircuitBreaker {
     this.record(true);
   }
 
-  onFailure(): void {
+  onFailure(ticket: Ticket = 'normal'): void {
+    if (this.opened && ticket !== 'probe') return;
     if (this.opened) {
       // A failed probe: open again, for longer.
       this.probing = false;

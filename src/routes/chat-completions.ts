@@ -57,14 +57,14 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
       tenant,
       chat,
       model: resolved.model.id,
-      prompt: prompt && { id: prompt.id, version: prompt.version },
+      prompt,
       trace,
       waitUntil: (p) => c.executionCtx.waitUntil(p),
     }),
   };
   // Without a fan-out the key is known now: a hit is answered before any stream opens.
   if (!fanout) {
-    const hit = await answer.cache.lookup();
+    const hit = await answer.cache.lookup(undefined, { wait: !chat.stream });
     answer.headers['x-gateway-cache'] = answer.cache.status;
     if (hit) return chat.stream ? streamAnswer(c, answer, hit) : c.json(replayBody(answer, hit), 200, answer.headers);
   }
@@ -89,10 +89,12 @@ async function jsonAnswer(c: Context<AppEnv>, a: Answer): Promise<Response> {
   try {
     const served = await provider(c, a, body, signal, { chunk: (chunk) => assembler.add(chunk), bulk: true });
     const cost = settleCost(trace, served, body, () => assembler.text());
-    result = assembler.result(a.reframer.id, a.reframer.created, a.reframer.model);
+    const answer = assembler.result(a.reframer.id, a.reframer.created, a.reframer.model);
+    // A fallback's answer is not the routed model's: it is never stored under that model's key.
+    if (!served.fallback) result = answer;
     const meta = { request_id: trace.requestId, ...fanoutMeta(fanout), prompt, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id };
     Object.assign(headers, { 'x-gateway-model': served.model.id, 'x-gateway-endpoint': served.endpoint.id, 'x-gateway-cost-usd': String(cost) });
-    return c.json({ ...result, gateway: meta }, 200, headers);
+    return c.json({ ...answer, gateway: meta }, 200, headers);
   } finally {
     a.cache.complete(result && toCached(result));
   }
@@ -108,6 +110,11 @@ function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Resp
     errorEvent: (err) => streamError(trace, err),
     async run(out, clientGone) {
       if (early) return replayStream(out, a, early);
+      const joined = await a.cache.awaitLeader();
+      if (joined) {
+        sendMeta(out, reframer, { cache: a.cache.status });
+        return replayStream(out, a, joined);
+      }
       const signal = AbortSignal.any([clientGone, c.req.raw.signal]);
       // Sources go out the moment retrieval settles, while tools may still be running.
       const fanout = a.fanout && (await runFanout(a.fanout, fanoutDeps(c, signal), (r) => sendMeta(out, reframer, fanoutMeta(r))));
@@ -138,8 +145,13 @@ function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Resp
           const meta = { request_id: trace.requestId, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id, degraded: fanout?.degraded ?? [] };
           out.data(reframer.usage(trace.usage!, meta));
         }
-        complete = !clientGone.aborted;
+        complete = !clientGone.aborted && !served.fallback;
       } finally {
+        // A stream that ended early still used tokens: count what was streamed (rate limits, cost).
+        if (!trace.usage && text) {
+          trace.usage = estimateUsage(body.messages as Array<{ content?: unknown }>, text);
+          trace.set('usage_estimated', true);
+        }
         a.cache.complete(complete && assembler ? toCached(assembler.result(reframer.id, reframer.created, reframer.model)) : undefined);
       }
     },

@@ -36,34 +36,34 @@ describe('EndpointPool (fake clock)', () => {
     pool.onFailure(model, east);
     pool.onFailure(model, east);
     for (let i = 0; i < 50; i++) expect(pool.order(model).map((e) => e.id)).toEqual(['west']);
-    expect(pool.admit(model, east)).toBe(false);
+    expect(pool.admit(model, east)).toBeUndefined();
     clock.advance(1000);
-    expect(pool.admit(model, east)).toBe(true);
-    expect(pool.admit(model, east)).toBe(false);
+    expect(pool.admit(model, east)).toBe('probe');
+    expect(pool.admit(model, east)).toBeUndefined();
   });
 
   it('honours Retry-After: no attempt on that endpoint before it has passed', () => {
     const clock = new FakeClock();
     const pool = new EndpointPool({ ...BREAKER, consecutiveFailures: 100 }, clock);
-    pool.onFailure(model, east, 2);
+    pool.onFailure(model, east, 'normal', 2);
     clock.advance(1999);
     expect(pool.order(model).map((e) => e.id)).toEqual(['west']);
-    expect(pool.admit(model, east)).toBe(false);
+    expect(pool.admit(model, east)).toBeUndefined();
     clock.advance(1);
-    expect(pool.admit(model, east)).toBe(true);
+    expect(pool.admit(model, east)).toBe('normal');
   });
 
   it('says how long until any endpoint takes requests', () => {
     const clock = new FakeClock();
     const pool = new EndpointPool({ ...BREAKER, consecutiveFailures: 100 }, clock);
-    pool.onFailure(model, east, 5);
-    pool.onFailure(model, west, 3);
+    pool.onFailure(model, east, 'normal', 5);
+    pool.onFailure(model, west, 'normal', 3);
     expect(pool.retryAfterMs(model)).toBe(3000);
   });
 
   it('weighs a slow endpoint down', () => {
     const pool = new EndpointPool(BREAKER, new FakeClock());
-    pool.onSuccess(model, east, 9000); // 10× slower first tokens: weight 3 × 0.1
+    pool.onSuccess(model, east, 'normal', 9000); // 10× slower first tokens: weight 3 × 0.1
     let westFirst = 0;
     for (let i = 0; i < 2000; i++) if (pool.order(model)[0]!.id === 'west') westFirst++;
     expect(westFirst / 2000).toBeGreaterThan(0.7);

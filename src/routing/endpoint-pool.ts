@@ -1,5 +1,5 @@
 import type { EndpointConfig, ModelConfig } from '../config';
-import { CircuitBreaker, type BreakerOptions, type BreakerState } from '../resilience/breaker';
+import { CircuitBreaker, type BreakerOptions, type BreakerState, type Ticket } from '../resilience/breaker';
 import type { Clock } from '../util/clock';
 
 interface Health {
@@ -38,19 +38,24 @@ export class EndpointPool {
   }
 
   /** Takes the endpoint for one attempt (a half-open breaker admits exactly one probe). */
-  admit(model: ModelConfig, endpoint: EndpointConfig): boolean {
-    return this.available(model, endpoint) && this.get(model, endpoint).breaker.tryAcquire();
+  admit(model: ModelConfig, endpoint: EndpointConfig): Ticket | undefined {
+    return this.available(model, endpoint) ? this.get(model, endpoint).breaker.tryAcquire() : undefined;
   }
 
-  onSuccess(model: ModelConfig, endpoint: EndpointConfig, ttftMs?: number): void {
+  /** The attempt ended saying nothing about the endpoint: a probe slot is freed. */
+  release(model: ModelConfig, endpoint: EndpointConfig, ticket: Ticket): void {
+    this.get(model, endpoint).breaker.release(ticket);
+  }
+
+  onSuccess(model: ModelConfig, endpoint: EndpointConfig, ticket: Ticket = 'normal', ttftMs?: number): void {
     const h = this.get(model, endpoint);
-    h.breaker.onSuccess();
+    h.breaker.onSuccess(ticket);
     if (ttftMs !== undefined) h.ttftMs = h.ttftMs === undefined ? ttftMs : 0.8 * h.ttftMs + 0.2 * ttftMs;
   }
 
-  onFailure(model: ModelConfig, endpoint: EndpointConfig, retryAfterSeconds?: number): void {
+  onFailure(model: ModelConfig, endpoint: EndpointConfig, ticket: Ticket = 'normal', retryAfterSeconds?: number): void {
     const h = this.get(model, endpoint);
-    h.breaker.onFailure();
+    h.breaker.onFailure(ticket);
     if (retryAfterSeconds) h.coolingUntil = Math.max(h.coolingUntil, this.clock.now() + retryAfterSeconds * 1000);
   }
 
