@@ -5,6 +5,7 @@ import { authenticate } from './pipeline/auth';
 import { requireConfig } from './pipeline/config';
 import type { AppEnv } from './pipeline/context';
 import { traceRequests } from './pipeline/trace';
+import { idempotency } from './pipeline/idempotency';
 import { rateLimit } from './pipeline/rate-limit';
 import { validateChatRequest } from './pipeline/validate';
 import { chatCompletions } from './routes/chat-completions';
@@ -12,9 +13,9 @@ import { health } from './routes/health';
 import { listModels } from './routes/models';
 
 /**
- * The request's path, written once: trace → config → auth → validate → rate limit → route
- * (which opens the stream, fans out to the origin, calls the provider). Idempotency and the
- * cache slot in between the rate limit and the route.
+ * The request's path, written once: trace → config → auth → validate → rate limit →
+ * idempotency → route (which consults the cache, opens the stream, fans out to the origin, calls
+ * the provider).
  */
 export function createApp(options: Parameters<typeof traceRequests>[0] = {}) {
   const app = new Hono<AppEnv>();
@@ -23,7 +24,7 @@ export function createApp(options: Parameters<typeof traceRequests>[0] = {}) {
   app.get('/healthz', health);
   app.use('/v1/*', requireConfig(), authenticate());
   app.get('/v1/models', listModels);
-  app.post('/v1/chat/completions', validateChatRequest(), rateLimit(), chatCompletions);
+  app.post('/v1/chat/completions', validateChatRequest(), rateLimit(), idempotency(), chatCompletions);
 
   app.notFound((c) => errorResponse(c, routeNotFound(c.req.method, c.req.path)));
   app.onError((err, c) => errorResponse(c, err));

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProvider, type SimProvider } from '../sim/provider.ts';
 import { TEST_BINDINGS, testConfig } from './harness/config.ts';
 import { startGateway, type Gateway } from './harness/gateway.ts';
-import { chat, MESSAGES } from './harness/requests.ts';
+import { chat } from './harness/requests.ts';
 import { FrameReader, jsonEvents } from './harness/sse.ts';
 
 let provider: SimProvider;
@@ -182,4 +182,3 @@ describe('auto routing', () => {
   });
 });
 
-void MESSAGES;

@@ -13,16 +13,21 @@ export const singleFlight = new SingleFlight();
 let redis: { key: string; client: Redis } | undefined;
 let kv: { ns: KVNamespace; layer: KvLayer } | undefined;
 
+/** The isolate's Upstash client for text values, when Upstash is configured. */
+export function redisClient(env: Env): Redis | undefined {
+  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = env;
+  if (!url || !token) return undefined;
+  if (redis?.key !== `${url}\n${token}`) {
+    // Values are stored as text: no JSON (de)serialization by the client, no retries past the deadline.
+    redis = { key: `${url}\n${token}`, client: new Redis({ url, token, retry: false, enableTelemetry: false, automaticDeserialization: false }) };
+  }
+  return redis.client;
+}
+
 export function layeredCache(env: Env, config: Config): LayeredCache {
   const layers: LayerTtl[] = [{ layer: memory, ttlSeconds: config.cache.memoryTtlSeconds }];
-  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = env;
-  if (url && token) {
-    if (redis?.key !== `${url}\n${token}`) {
-      // Values are stored as text: no JSON (de)serialization by the client, no retries past the deadline.
-      redis = { key: `${url}\n${token}`, client: new Redis({ url, token, retry: false, enableTelemetry: false, automaticDeserialization: false }) };
-    }
-    layers.push({ layer: new RedisLayer(redis.client, config.rateLimit.redisTimeoutMs), ttlSeconds: config.cache.redisTtlSeconds });
-  }
+  const client = redisClient(env);
+  if (client) layers.push({ layer: new RedisLayer(client, config.rateLimit.redisTimeoutMs), ttlSeconds: config.cache.redisTtlSeconds });
   if (env.GATEWAY_KV) {
     if (kv?.ns !== env.GATEWAY_KV) kv = { ns: env.GATEWAY_KV, layer: new KvLayer(env.GATEWAY_KV, systemClock) };
     layers.push({ layer: kv.layer, ttlSeconds: config.cache.kvTtlSeconds });
