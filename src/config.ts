@@ -78,6 +78,8 @@ const cache = z.object({
   memoryTtlSeconds: z.number().int().nonnegative().default(30),
   redisTtlSeconds: z.number().int().nonnegative().default(600),
   kvTtlSeconds: z.number().int().min(60).default(3600),
+  /** Retrieval results (memory and Redis), by tenant + normalized query + filters. 0 turns it off. @default 60 */
+  retrievalTtlSeconds: z.number().int().nonnegative().default(60),
 });
 
 const retrieval = z.object({

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOrigin, type SimOrigin } from '../sim/origin.ts';
 import { startProvider, type SimProvider } from '../sim/provider.ts';
 import { waitFor } from '../sim/testing.ts';
-import { TENANT_KEY, TEST_BINDINGS, testConfig } from './harness/config.ts';
+import { OTHER_TENANT_KEY, TENANT_KEY, TEST_BINDINGS, testConfig } from './harness/config.ts';
 import { startGateway, type Gateway } from './harness/gateway.ts';
 import { chat } from './harness/requests.ts';
 import { FrameReader, jsonEvents } from './harness/sse.ts';
@@ -17,8 +17,9 @@ let gateway: Gateway;
 const BUDGETS = { retrievalMs: 600, toolsMs: 600, rerankMs: 200, firstTokenMs: 5000, totalMs: 10000 };
 const RAG = { retrieval: { query: 'how do breakers work' }, tools: [{ name: 'search', arguments: { q: 'breakers' } }] };
 
+// The retrieval cache is off here: these tests watch every origin call (it has its own test below).
 function config(extra: Record<string, unknown> = {}) {
-  return { ...testConfig({ providerUrl: provider.url, originUrl: origin.url, budgets: BUDGETS }), retrieval: { rerank: true }, ...extra };
+  return { ...testConfig({ providerUrl: provider.url, originUrl: origin.url, budgets: BUDGETS }), retrieval: { rerank: true }, cache: { retrievalTtlSeconds: 0 }, ...extra };
 }
 
 beforeAll(async () => {
@@ -238,5 +239,32 @@ describe('stream order, read with the openai SDK', () => {
     expect(first('sources')).toBe(1);
     expect(first('content')).toBeGreaterThan(first('sources'));
     expect(kinds.at(-1)).toBe('usage');
+  });
+});
+
+describe('retrieval cache', () => {
+  let cached: Gateway;
+  beforeAll(async () => {
+    cached = await startGateway(config({ cache: { retrievalTtlSeconds: 60 } }), TEST_BINDINGS);
+  });
+  afterAll(() => cached?.close());
+
+  it('a repeated intent skips the origin, even phrased differently and with another prompt around it', async () => {
+    const q = `Rotate my API key ${Date.now()}`;
+    const first = await chat(cached.url, { gateway: { retrieval: { query: q } } });
+    expect(first.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await chat(cached.url, {
+      messages: [{ role: 'user', content: 'a different question around the same search' }],
+      gateway: { retrieval: { query: `  ${q.toUpperCase()}?  ` } },
+    });
+    expect(again.status).toBe(200);
+    expect(origin.calls.filter((c) => c.route === 'retrieve')).toHaveLength(1);
+    const id = again.headers.get('x-request-id');
+    await expect.poll(() => cached.requestLogs().find((l) => l.request_id === id)?.retrieval_cache).toBe('hit-memory');
+    // Another tenant's identical search does not read it.
+    const other = await chat(cached.url, { gateway: { retrieval: { query: q } } }, { key: OTHER_TENANT_KEY });
+    expect(other.status).toBe(200);
+    expect(origin.calls.filter((c) => c.route === 'retrieve')).toHaveLength(2);
   });
 });

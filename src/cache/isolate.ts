@@ -8,6 +8,7 @@ import { SingleFlight } from './single-flight';
 
 /** The isolate's L1 and single-flight table; L2 and L3 come from the bindings present. */
 const memory = new MemoryLayer(systemClock);
+const retrievalMemory = new MemoryLayer(systemClock, 4 * 1024 * 1024);
 export const singleFlight = new SingleFlight();
 
 let redis: { key: string; client: Redis } | undefined;
@@ -32,5 +33,14 @@ export function layeredCache(env: Env, config: Config): LayeredCache {
     if (kv?.ns !== env.GATEWAY_KV) kv = { ns: env.GATEWAY_KV, layer: new KvLayer(env.GATEWAY_KV, systemClock) };
     layers.push({ layer: kv.layer, ttlSeconds: config.cache.kvTtlSeconds });
   }
+  return new LayeredCache(layers);
+}
+
+/** Retrieval results: memory and Redis only (they change too often for KV's minute-scale TTLs). */
+export function retrievalCacheLayers(env: Env, config: Config): LayeredCache {
+  const ttl = config.cache.retrievalTtlSeconds;
+  const layers: LayerTtl[] = [{ layer: retrievalMemory, ttlSeconds: ttl }];
+  const client = redisClient(env);
+  if (client) layers.push({ layer: new RedisLayer(client, config.rateLimit.redisTimeoutMs), ttlSeconds: ttl });
   return new LayeredCache(layers);
 }

@@ -4,6 +4,7 @@ import type { Trace } from '../telemetry/trace';
 import { packContext, type Chunk, type PackedContext } from './context-pack';
 import { requiredStageFailed } from './errors';
 import { postOrigin, rerankResponse, retrieveResponse, toolResponse, type RetrieveResponse } from './origin';
+import { cachedRetrieval, retrievalKey, type RetrievalCache } from './retrieval-cache';
 import { runStage, type StageFailure } from './stage';
 
 /** What the request asked the fan-out for, already defaulted. */
@@ -21,6 +22,8 @@ export interface FanoutDeps {
   trace: Trace;
   /** The request's signal: client gone or total deadline. */
   signal: AbortSignal;
+  /** Where retrieval results are cached, when they may be. */
+  retrievalCache?: RetrievalCache;
 }
 
 export interface RetrievalResult {
@@ -93,9 +96,16 @@ async function retrieve(
 ): Promise<Outcome<RetrievalResult>> {
   const { trace, budgets, originUrl } = deps;
   const body = { tenant: deps.tenantId, query: plan.query, topK: plan.topK, filters: plan.filters ?? {} };
-  const found = await runStage(trace, 'retrieval', budgets.retrievalMs, signal, (s) =>
-    postOrigin(originUrl, '/retrieve', body, retrieveResponse, s, trace.traceparent),
-  );
+  const rc = deps.retrievalCache;
+  const key = rc && (await retrievalKey(deps.tenantId, plan.query, plan.topK, plan.filters));
+  const cached = rc && key ? await cachedRetrieval(rc, key) : undefined;
+  trace.set('retrieval_cache', cached ? `hit-${cached.layer}` : rc ? 'miss' : undefined);
+  const found = cached
+    ? { ok: true as const, value: cached.value }
+    : await runStage(trace, 'retrieval', budgets.retrievalMs, signal, (s) =>
+        postOrigin(originUrl, '/retrieve', body, retrieveResponse, s, trace.traceparent),
+      );
+  if (found.ok && !cached && rc && key) rc.waitUntil(rc.cache.set(key, JSON.stringify(found.value)));
   trace.set('retrieval_query', plan.query.slice(0, 200));
   if (plan.filters) trace.set('retrieval_filters', JSON.stringify(plan.filters).slice(0, 200));
   if (!found.ok) {

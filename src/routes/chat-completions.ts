@@ -3,6 +3,7 @@ import type { ChatRequest } from '../chat-request';
 import { errorBody, logInternalError, toGatewayError } from '../errors';
 import { replayChunks, replayJson, toCached, type CachedAnswer } from '../cache/answer';
 import { CacheFlow } from '../cache/flow';
+import { retrievalCacheLayers } from '../cache/isolate';
 import { sourcesOf } from '../fanout/augment';
 import { runFanout, type FanoutPlan, type FanoutResult } from '../fanout/fanout';
 import { planFanout } from '../fanout/plan';
@@ -216,6 +217,10 @@ function fanoutDeps(c: Context<AppEnv>, signal: AbortSignal) {
     tools: config.tools,
     trace: c.var.trace,
     signal,
+    retrievalCache:
+      config.cache.retrievalTtlSeconds > 0 && c.var.tenant.cache
+        ? { cache: retrievalCacheLayers(c.env, config), waitUntil: (p: Promise<unknown>) => c.executionCtx.waitUntil(p) }
+        : undefined,
   };
 }
 
