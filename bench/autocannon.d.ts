@@ -10,6 +10,7 @@ declare module 'autocannon' {
     url: string;
     method?: string;
     headers?: Record<string, string>;
+    body?: string;
     requests?: Request[];
     connections?: number;
     duration?: number;

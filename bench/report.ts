@@ -1,4 +1,5 @@
 // The markdown tables printed at the end of a run (pasteable into the README).
+import type { CacheResult } from './cache.ts';
 import type { FanoutResult } from './fanout.ts';
 import type { PacedResult } from './paced.ts';
 import type { SaturatedResult } from './saturate.ts';
@@ -18,6 +19,8 @@ export interface BenchResults {
   ttfb: TtfbResult[];
   /** Absent in results saved before the fan-out phase existed. */
   fanout?: FanoutResult;
+  /** Absent in results saved before the cache phase existed. */
+  cache?: CacheResult;
 }
 
 const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -102,6 +105,7 @@ export function renderReport(r: BenchResults): string {
   }
   out.push('');
   if (r.fanout) out.push(...renderFanout(r.fanout));
+  if (r.cache) out.push(...renderCache(r.cache, r.saturated));
   return out.join('\n');
 }
 
@@ -148,5 +152,96 @@ function renderFanout(f: FanoutResult): string[] {
     .map((p) => `${FANOUT_LABELS[p.path] ?? p.path}: ${Object.entries(p.originMs).map(([k, v]) => `${k} ${ms(v.p50)} / ${ms(v.p99)}`).join(', ')}`);
   if (origin.length) out.push(`The origin's own service time per call (the sim's clock, request in → response out, p50 / p99) — ${origin.join('; ')}.`, '');
   out.push(`Differences are percentile against percentile, not paired per request. Zero-overhead references: serial ${f.expectedSerialMs} ms, parallel ${f.expectedFloorMs} ms.`, '');
+  return out;
+}
+
+const CACHE_LABELS: Record<string, string> = {
+  bypass: 'bypass (`gateway.cache: "bypass"`, reference)',
+  miss: 'miss (looked up in all 3 layers, then the provider)',
+  'hit-memory': 'hit-memory (L1, isolate)',
+  'hit-redis': 'hit-redis (L2, fresh isolate)',
+  'hit-kv': 'hit-kv (L3, fresh isolate, Redis flushed)',
+};
+
+const usd = (v: number) => (Number.isFinite(v) ? `$${v.toFixed(6)}` : '—');
+const pctOf = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : '—');
+
+function renderCache(c: CacheResult, uncached: SaturatedResult[]): string[] {
+  const out: string[] = [];
+  const s = c.settings;
+  out.push(
+    `**Response cache: latency per layer, non-stream, sequential** — ${s.requests} requests per row at concurrency 1, each row its own ${s.requests} distinct prompts ` +
+      `(temperature 0); on a gateway of its own with Redis (a local redis-server behind the test Upstash-REST bridge, which runs inside this Node process) and the runtime's local KV ` +
+      `(Miniflare's, persisted on local disk). The sim answers ${s.tokens} tokens after a **${s.firstTokenMs} ms first token** (a realistic provider, so a miss is realistic; hits never reach it). ` +
+      `Rows back to back: bypass and miss on new prompts; hit-memory = the miss row's prompts again; hit-redis = again after an isolate restart (memory is per isolate); ` +
+      `hit-kv = again after another restart and a Redis FLUSHALL. Every restarted isolate was warmed on other cached prompts first. ` +
+      `ok = 200 with the expected \`x-gateway-cache\`; only those are timed. Redis calls = HTTP requests the bridge saw per request, writes off the response path included.`,
+    '',
+  );
+  out.push(...head(['row', 'ok / sent', 'p50', 'p90', 'p99', 'max', 'vs miss p50', 'gateway lookup p50 / p99', 'Redis calls / req']));
+  const miss = c.latency.find((l) => l.row === 'miss');
+  for (const l of c.latency) {
+    const ok = l.outcomes[`200 ${l.row}`] ?? 0;
+    out.push(row([
+      CACHE_LABELS[l.row] ?? l.row, `${ok} / ${l.requests}`, ms(l.latencyMs.p50), ms(l.latencyMs.p90), ms(l.latencyMs.p99), ms(l.latencyMs.max),
+      l.row === 'miss' || !miss ? '' : l.row === 'bypass' ? plus(l.latencyMs.p50 - miss.latencyMs.p50) : `${ratio(l.latencyMs.p50, miss.latencyMs.p50).replace('×', '')}× (${plus(l.latencyMs.p50 - miss.latencyMs.p50)})`,
+      l.gatewayMs.cacheLookup.n ? `${ms(l.gatewayMs.cacheLookup.p50)} / ${ms(l.gatewayMs.cacheLookup.p99)}` : '—',
+      l.redisCallsPerRequest.toFixed(2),
+    ]));
+  }
+  out.push('');
+  const off = c.latency.filter((l) => (l.outcomes[`200 ${l.row}`] ?? 0) !== l.requests).map((l) => `${l.row} (${count(l.outcomes)})`);
+  if (off.length) out.push(`Not as expected (left out of the percentiles): ${off.join('; ')}.`, '');
+  out.push(
+    `Gateway lookup = the \`cache\` stage of the gateway's own log line (workerd's clock, which only advances on I/O). ` +
+      `L2 and L3 here are on the same machine: in production Upstash is a network round trip away and KV reads that miss the colo's edge cache take tens of ms, so their rows are lower bounds; ` +
+      `the memory row is what production sees. Isolate restarts (\`setConfig\`) took ${c.restartMs.map((v) => v.toFixed(0)).join(', ')} ms.`,
+    '',
+  );
+
+  if (c.saturated.length) {
+    out.push(`**Memory hits, saturated** — autocannon, closed loop, ${s.satSeconds} s per point, the same body on every request (all hit memory after the first; checked against the gateway's log lines). ` +
+      `"vs uncached" = against the gateway's saturated non-stream run above at the same connections (every prompt new, the sim answering at once: the cheapest possible miss).`, '');
+    out.push(...head(['conns', 'req/s', 'p50', 'p99', 'vs uncached', 'workerd CPU ms/req', 'node CPU ms/req', 'logged as', 'non-2xx / errors']));
+    for (const r of c.saturated) {
+      const base = uncached.find((x) => x.path === 'gateway' && x.connections === r.connections);
+      out.push(row([
+        r.connections, r.rps.toFixed(0), ms(r.latencyMs.p50), ms(r.latencyMs.p99), ratio(r.rps, base?.rps),
+        ms(r.cpuMsPerReq.workerd), ms(r.cpuMsPerReq.loadgen), count(r.logged) || '—', `${r.non2xx} / ${r.errors + r.timeouts}`,
+      ]));
+    }
+    out.push('');
+  }
+
+  const z = c.zipf;
+  const zs = s.zipf;
+  out.push(
+    `**Cost on a repeated-intent workload** — ${zs.requests} requests drawn from a Zipf distribution (s = ${zs.s}) over ${zs.prompts} distinct prompts (seed ${zs.seed}; ` +
+      `${z.distinct} distinct prompts drawn, so at most ${(100 * z.ceiling).toFixed(1)}% can be hits), temperature 0, concurrency ${zs.concurrency}, the sim's first token ${s.firstTokenMs} ms; ` +
+      `the same sequence twice: with \`gateway: {cache: "bypass"}\`, and through the cache` +
+      (zs.restarts ? `, restarting the isolate ${zs.restarts}× at even intervals (memory lost as isolates come and go; Redis and KV kept)` : '') +
+      `. Cost = the sum of \`x-gateway-cost-usd\` (absent on hits = 0); upstream calls = the sim's own count; coalesced = hits that joined an identical request in flight (single-flight, reported as hit-memory).`,
+    '',
+  );
+  out.push(...head(['run', 'ok / sent', 'upstream calls', 'miss', 'hit-memory', 'of which coalesced', 'hit-redis', 'hit-kv', 'hit rate', 'total cost', 'per 1k req', 'wall s', 'p50', 'p99']));
+  for (const r of z.runs) {
+    const hits = (r.layers['hit-memory'] ?? 0) + (r.layers['hit-redis'] ?? 0) + (r.layers['hit-kv'] ?? 0);
+    const layer = (k: string) => (r.mode === 'bypass' ? '—' : `${r.layers[k] ?? 0} (${pctOf(r.layers[k] ?? 0, r.ok)})`);
+    out.push(row([
+      r.mode, `${r.ok} / ${r.requests}`, r.upstreamCalls,
+      layer('miss'), layer('hit-memory'), r.mode === 'bypass' ? '—' : r.coalesced, layer('hit-redis'), layer('hit-kv'),
+      r.mode === 'bypass' ? `— (${r.layers.bypass ?? 0} bypass)` : pctOf(hits, r.ok), usd(r.costUsd), usd(r.ok ? (r.costUsd * 1000) / r.ok : NaN), r.wallS.toFixed(1),
+      ms(r.latencyMs.p50), ms(r.latencyMs.p99),
+    ]));
+  }
+  out.push('');
+  const [b, k] = [z.runs.find((r) => r.mode === 'bypass'), z.runs.find((r) => r.mode === 'cache')];
+  if (b && k) {
+    out.push(`**Saved by the cache: ${z.costSavedPct.toFixed(1)}% of the cost** (${usd(b.costUsd)} → ${usd(k.costUsd)}) and ${z.upstreamSavedPct.toFixed(1)}% of the upstream calls ` +
+      `(${b.upstreamCalls} → ${k.upstreamCalls}; ${z.distinct} is the least possible). ` +
+      `Wall time excludes the isolate restarts themselves; a restarted isolate gets no warm-up, so the cached run's tail includes fresh isolates' first requests.`, '');
+  }
+  const anomalies = z.runs.filter((r) => r.costAnomalies || r.ok !== r.requests).map((r) => `${r.mode}: ${r.costAnomalies} responses whose cost disagreed with their cache status; outcomes ${count(r.outcomes)}`);
+  if (anomalies.length) out.push(`Check: ${anomalies.join('; ')}.`, '');
   return out;
 }

@@ -2,7 +2,7 @@
 // worker in the same runtime can cost.
 //
 //   npm run bench     (= node bench/run.ts; Node ≥ 22.18 runs the .ts: put node_modules/.bin first
-//                      on PATH for the bundled Node 22; about 3¼ minutes with the defaults)
+//                      on PATH for the bundled Node 22; about 4¼ minutes with the defaults)
 //
 // One simulated provider and origin (`node sim/main.ts`, its own process, ephemeral ports) and three
 // paths to the provider, all on 127.0.0.1 and all to the sim's `east` scope:
@@ -23,8 +23,18 @@
 //      and /tools/search BENCH_FANOUT_TOOLS_MS (400), the sim's first token BENCH_FANOUT_FIRST_TOKEN_MS
 //      (100): serial and parallel client-side orchestration straight to the sims, against the
 //      gateway's own fan-out (the gateway's config names the origin from the start; a request
-//      without the `gateway` extension never touches it, so phases 1–3 are unaffected).
-// The sim answers BENCH_TOKENS (20) tokens with no delays in phases 1–2. Every prompt is unique.
+//      without the `gateway` extension never touches it, so phases 1–3 are unaffected);
+//   5. response cache (bench/cache.ts), on a gateway of its own with Redis (redis-server behind the
+//      test Upstash-REST bridge, started for this phase only) and a persisted local KV:
+//      latency of a miss and of a hit in each layer (memory, Redis, KV), BENCH_CACHE_REQUESTS (100)
+//      sequential requests per row, the sim's first token BENCH_CACHE_FIRST_TOKEN_MS (100) ms; memory
+//      hits saturated with autocannon at BENCH_CACHE_CONNECTIONS (1,8,32) × BENCH_CACHE_SAT_SECONDS
+//      (3) s; and the cost of a repeated-intent workload — BENCH_CACHE_ZIPF_REQUESTS (600) requests,
+//      Zipf (s = BENCH_CACHE_ZIPF_S, 1.1) over BENCH_CACHE_ZIPF_PROMPTS (200) prompts, seed
+//      BENCH_CACHE_ZIPF_SEED (42), concurrency BENCH_CACHE_ZIPF_CONCURRENCY (4) — with and without
+//      the cache, the cached run restarting the isolate BENCH_CACHE_ZIPF_RESTARTS (2; 0 allowed) times.
+// The sim answers BENCH_TOKENS (20) tokens with no delays in phases 1–2. Every prompt is unique
+// (and none is cacheable: no temperature 0) outside phase 5.
 // Prints markdown tables to stdout (progress to stderr) and saves the raw figures to
 // bench/results/<ISO timestamp>.json. The machine is small and shared: compare within a run.
 import { execFileSync } from 'node:child_process';
@@ -52,6 +62,8 @@ import type { Summary } from './stats.ts';
 import { fanoutBudgets, runFanout } from './fanout.ts';
 import type { FanoutSettings } from './fanout.ts';
 import { runTtfb } from './ttfb.ts';
+import { runCache } from './cache.ts';
+import type { CacheSettings } from './cache.ts';
 import type { TtfbResult } from './ttfb.ts';
 
 function num(name: string, fallback: number): number {
@@ -85,6 +97,23 @@ const fanoutSettings: FanoutSettings = {
   toolsMs: num('BENCH_FANOUT_TOOLS_MS', 400),
   firstTokenMs: num('BENCH_FANOUT_FIRST_TOKEN_MS', 100),
   tokens: settings.tokens,
+};
+const restarts = Number(process.env.BENCH_CACHE_ZIPF_RESTARTS || 2);
+if (!Number.isInteger(restarts) || restarts < 0) throw new Error(`BENCH_CACHE_ZIPF_RESTARTS must be a whole number ≥ 0, got "${process.env.BENCH_CACHE_ZIPF_RESTARTS}"`);
+const cacheSettings: CacheSettings = {
+  requests: Math.round(num('BENCH_CACHE_REQUESTS', 100)),
+  firstTokenMs: num('BENCH_CACHE_FIRST_TOKEN_MS', 100),
+  tokens: settings.tokens,
+  connections: list('BENCH_CACHE_CONNECTIONS', '1,8,32').map(Math.round),
+  satSeconds: Math.round(num('BENCH_CACHE_SAT_SECONDS', 3)),
+  zipf: {
+    requests: Math.round(num('BENCH_CACHE_ZIPF_REQUESTS', 600)),
+    prompts: Math.round(num('BENCH_CACHE_ZIPF_PROMPTS', 200)),
+    s: num('BENCH_CACHE_ZIPF_S', 1.1),
+    seed: Math.round(num('BENCH_CACHE_ZIPF_SEED', 42)),
+    concurrency: Math.round(num('BENCH_CACHE_ZIPF_CONCURRENCY', 4)),
+    restarts,
+  },
 };
 const SCOPE = 'east'; // the scope of sim-small's endpoint in testConfig; direct and floor use it too
 
@@ -254,6 +283,9 @@ async function main(): Promise<BenchResults> {
     log,
   }, fanoutSettings, gatewayBudgets);
 
+  // 5. Response cache: per-layer latency, memory hits saturated, cost on a Zipf workload.
+  const cache = await runCache(sim, { log }, cacheSettings);
+
   return {
     startedAt: startedAt.toISOString(),
     durationS: (performance.now() - t0) / 1000,
@@ -265,6 +297,7 @@ async function main(): Promise<BenchResults> {
     saturated,
     ttfb,
     fanout,
+    cache,
   };
 }
 

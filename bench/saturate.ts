@@ -30,7 +30,11 @@ export interface SaturatedResult {
 /** Processes whose CPU and memory to attribute to a run, by role (e.g. workerd, sim). */
 export type Watched = Record<string, number[]>;
 
-export async function runSaturated(target: Target, connections: number, seconds: number, watched: Watched): Promise<SaturatedResult> {
+/**
+ * `body`: send this one body on every request (e.g. to measure cache hits) instead of a fresh
+ * prompt per request.
+ */
+export async function runSaturated(target: Target, connections: number, seconds: number, watched: Watched, opts: { body?: string } = {}): Promise<SaturatedResult> {
   const latencies: number[] = [];
   let ok = 0;
   let seq = 0;
@@ -42,9 +46,11 @@ export async function runSaturated(target: Target, connections: number, seconds:
         url: target.url,
         method: 'POST',
         headers: { ...target.headers, 'content-type': 'application/json' },
-        // A fresh prompt on every request, so nothing can answer from a cache. (Not autocannon's
+        // Unless opts.body: a fresh prompt on every request, so nothing can answer from a cache. (Not autocannon's
         // idReplacement: it sets Content-Length for a fixed id length, and its ids vary.)
-        requests: [{ method: 'POST', setupRequest: (req: object) => ({ ...req, body: chatBody(`${target.name}-sat-${++seq}`) }) }],
+        ...(opts.body !== undefined
+          ? { body: opts.body }
+          : { requests: [{ method: 'POST', setupRequest: (req: object) => ({ ...req, body: chatBody(`${target.name}-sat-${++seq}`) }) }] }),
         connections,
         duration: seconds,
         timeout: 10,

@@ -17,6 +17,8 @@ export interface SimProcess {
   reset(): Promise<void>;
   /** Clears the origin's faults and recorded calls. */
   resetOrigin(): Promise<void>;
+  /** The provider's recorded calls since its last reset (the fields the bench reads). */
+  providerCalls(): Promise<Array<{ scope: string; status: number; aborted: boolean }>>;
   /** The origin's recorded calls since its last reset (sim/origin.ts OriginCall; epoch ms). */
   originCalls(): Promise<Array<{ route: string; startedAt: number; endedAt?: number; status: number; aborted: boolean }>>;
   close(): Promise<void>;
@@ -90,6 +92,11 @@ export async function spawnSim(): Promise<SimProcess> {
     setOriginFaults: (route, faults) => control(`faults/${encodeURIComponent(route)}`, faults, originUrl),
     reset: () => control('reset', null),
     resetOrigin: () => control('reset', null, originUrl),
+    providerCalls: async () => {
+      const res = await fetch(`${url}/__sim/calls`, { signal: AbortSignal.timeout(5000) });
+      if (!res.ok) throw new Error(`sim control calls: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Awaited<ReturnType<SimProcess['providerCalls']>>;
+    },
     originCalls: async () => {
       const res = await fetch(`${originUrl}/__sim/calls`, { signal: AbortSignal.timeout(5000) });
       if (!res.ok) throw new Error(`sim control calls: ${res.status} ${await res.text()}`);
