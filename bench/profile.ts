@@ -36,6 +36,7 @@ import { chatBody, keepAliveAgent, post } from './client.ts';
 import { analyze, BundleMapper, NATIVE } from './cpuprofile.ts';
 import type { Analysis, CpuProfile } from './cpuprofile.ts';
 import { childPids, cpuMs } from './procstat.ts';
+import { cleanupRegistry } from './cleanup.ts';
 import { spawnSim } from './sim.ts';
 
 function num(name: string, fallback: number): number {
@@ -79,30 +80,8 @@ function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
-async function cleanup(): Promise<void> {
-  while (cleanups.length) {
-    const { name, run } = cleanups.pop()!;
-    try {
-      await within(10_000, `closing ${name}`, run());
-    } catch (err) {
-      console.error(`profile: closing ${name} failed: ${(err as Error).message}`);
-    }
-  }
-  // Miniflare's dispose ends workerd; make sure, by pid, that none of ours outlives the run.
-  for (const pid of childPids(process.pid, 'workerd')) {
-    console.error(`profile: workerd ${pid} still running after dispose, killing it`);
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: shutting down`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const cleanups = cleanupRegistry('profile', log);
+const cleanup = cleanups.run;
 
 // ---------------------------------------------------------------------------------------------
 // The gateway in workerd with the V8 inspector on: test/harness/gateway.ts's options plus
@@ -293,12 +272,12 @@ async function main(): Promise<Run> {
   buildWorker();
 
   const sim = await spawnSim();
-  cleanups.push({ name: 'sim', run: sim.close });
+  cleanups.add('sim', sim.close);
   log(`sim provider at ${sim.url} (pid ${sim.pid})`);
 
   const known = new Set(childPids(process.pid, 'workerd'));
   const gateway = await startInspectableGateway(testConfig({ providerUrl: sim.url }), TEST_BINDINGS);
-  cleanups.push({ name: 'gateway', run: gateway.close });
+  cleanups.add('gateway', gateway.close);
   const workerdPids = childPids(process.pid, 'workerd').filter((p) => !known.has(p));
   if (!workerdPids.length) throw new Error('could not find the workerd process Miniflare started');
   log(`gateway at ${gateway.url} (workerd ${workerdPids.join(',')}), inspector at ${gateway.inspectorUrl.host}`);
@@ -326,7 +305,7 @@ async function main(): Promise<Run> {
   const { target, ws } = await workerTarget(gateway.inspectorUrl, gateway.workerName);
   log(`inspector target ${JSON.stringify(target.id)} (${ws})`);
   const inspector = await Inspector.connect(ws);
-  cleanups.push({ name: 'inspector', run: () => inspector.close() });
+  cleanups.add('inspector', () => inspector.close());
   await inspector.send('Profiler.enable');
   await inspector.send('Profiler.setSamplingInterval', { interval: settings.intervalUs });
   await phase();

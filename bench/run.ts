@@ -56,6 +56,7 @@ import { renderReport } from './report.ts';
 import type { BenchResults } from './report.ts';
 import { runSaturated } from './saturate.ts';
 import type { SaturatedResult } from './saturate.ts';
+import { cleanupRegistry } from './cleanup.ts';
 import { spawnSim } from './sim.ts';
 import { stageSummary } from './stats.ts';
 import type { Summary } from './stats.ts';
@@ -119,30 +120,8 @@ const SCOPE = 'east'; // the scope of sim-small's endpoint in testConfig; direct
 
 const log = (msg: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
 
-const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
-async function cleanup(): Promise<void> {
-  while (cleanups.length) {
-    const { name, run } = cleanups.pop()!;
-    try {
-      await Promise.race([run(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 10_000).unref())]);
-    } catch (err) {
-      console.error(`bench: closing ${name} failed: ${(err as Error).message}`);
-    }
-  }
-  // Miniflare's dispose ends workerd; make sure, by pid, that none of ours outlives the run.
-  for (const pid of childPids(process.pid, 'workerd')) {
-    console.error(`bench: workerd ${pid} still running after dispose, killing it`);
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: shutting down`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const cleanups = cleanupRegistry('bench', log);
+const cleanup = cleanups.run;
 
 function packageVersion(name: string): string {
   try {
@@ -188,18 +167,18 @@ async function main(): Promise<BenchResults> {
   buildWorker();
 
   const sim = await spawnSim();
-  cleanups.push({ name: 'sim', run: sim.close });
+  cleanups.add('sim', sim.close);
   log(`sim provider at ${sim.url}, origin at ${sim.originUrl} (pid ${sim.pid})`);
   const upstream = `${sim.url}/s/${SCOPE}/v1`;
 
   const known = new Set(childPids(process.pid, 'workerd'));
   const newWorkerd = () => childPids(process.pid, 'workerd').filter((pid) => !known.has(pid) && known.add(pid));
   const floor = await startFloor(upstream);
-  cleanups.push({ name: 'floor', run: floor.close });
+  cleanups.add('floor', floor.close);
   const floorPids = newWorkerd();
   const gatewayBudgets = fanoutBudgets(fanoutSettings);
   const gateway = await startGateway(testConfig({ providerUrl: sim.url, originUrl: sim.originUrl, budgets: gatewayBudgets }), TEST_BINDINGS);
-  cleanups.push({ name: 'gateway', run: gateway.close });
+  cleanups.add('gateway', gateway.close);
   const gatewayPids = newWorkerd();
   log(`floor at ${floor.url} (workerd ${floorPids.join(',')}), gateway at ${gateway.url} (workerd ${gatewayPids.join(',')})`);
   if (!floorPids.length || !gatewayPids.length) throw new Error('could not find the workerd processes Miniflare started');
