@@ -169,4 +169,23 @@ describe.skipIf(skipWithoutRedis())('layered cache through the worker', () => {
       bridge.setBroken('ok');
     }
   });
+
+  it('KV failing: 0 client errors, the cache degrades to memory and Redis', async () => {
+    const broken = await startGateway(config, bindings, { brokenKv: true });
+    try {
+      const messages = fresh('kv down');
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await chat(broken.url, { temperature: 0, messages: i % 2 ? messages : fresh('kv down, new') });
+        statuses.push(res.status);
+        await res.text();
+      }
+      expect(statuses).toEqual(Array(6).fill(200));
+      await expect.poll(() => broken.requestLogs().some((l) => String(l.cache_degraded ?? '').includes('kv:'))).toBe(true);
+      // The cache still works on the layers that do.
+      expect((await chat(broken.url, { temperature: 0, messages })).headers.get('x-gateway-cache')).toBe('hit-memory');
+    } finally {
+      await broken.close();
+    }
+  });
 });

@@ -20,11 +20,16 @@ export interface Gateway {
 export interface GatewayOptions {
   /** Keep local KV (and other storage) in this folder, so it outlives a restart (setConfig). */
   persist?: string;
+  /** Bind GATEWAY_KV to a value without a KV API, so every KV call the worker makes throws. */
+  brokenKv?: boolean;
 }
 
 export async function startGateway(config: unknown, bindings: Record<string, string> = {}, opts: GatewayOptions = {}): Promise<Gateway> {
   // modulesRules only matter for unbundled sources; the built bundle is one ES module.
-  const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(`${ROOT}/wrangler.toml`).workerOptions;
+  const { modulesRules: _rules, ...declared } = unstable_getMiniflareWorkerOptions(`${ROOT}/wrangler.toml`).workerOptions;
+  const workerOptions = opts.brokenKv
+    ? { ...declared, kvNamespaces: {}, bindings: { ...(declared.bindings ?? {}), GATEWAY_KV: { broken: true } } }
+    : declared;
   let output = '';
   // wrangler hands out options in Miniflare's v4 shape; Miniflare 5 converts them itself.
   const options = (cfg: unknown, extra: Record<string, string>) => ({
