@@ -94,6 +94,31 @@ describe.skipIf(skipWithoutRedis())('Idempotency-Key', () => {
     expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
   });
 
+  it('an upstream 429 is not stored either: the retry runs again', async () => {
+    const key = newKey();
+    provider.setFaults('east', { status: 429, retryAfter: 1 });
+    expect((await send(memoryOnly.url, key)).status).toBe(429);
+    await new Promise((r) => setTimeout(r, 1200)); // the endpoint honours the provider's Retry-After
+    provider.setFaults('east', { firstTokenMs: 1, interTokenMs: 0 });
+    expect((await send(memoryOnly.url, key)).status).toBe(200);
+  });
+
+  it('Redis down: the request is served (the key kept in isolate memory), never a 500', async () => {
+    bridge.setBroken('error');
+    try {
+      const key = newKey();
+      const first = await send(gateway.url, key);
+      expect(first.status).toBe(200);
+      await stored();
+      const replay = await send(gateway.url, key);
+      expect(replay.status).toBe(200);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(provider.calls).toHaveLength(1);
+    } finally {
+      bridge.setBroken('ok');
+    }
+  });
+
   it('a 5xx is not stored: the retry runs again', async () => {
     const key = newKey();
     provider.setFaults('east', { status: 500 });

@@ -32,50 +32,68 @@ export class CacheFlow {
   private cache?: LayeredCache;
   private key?: string;
   private settle?: (answer: string | undefined) => void;
-  private leader?: Promise<string | undefined>;
+  private deferred = false;
 
   constructor(private readonly d: CacheDeps) {
     this.policy = cachePolicy(d.chat, d.tenant.cache);
   }
 
   /**
-   * The cached answer for this request, if any layer has it — or, with `wait`, an identical
-   * request in flight. Without `wait` (a stream about to open) the leader is remembered for
-   * `awaitLeader`, called once the stream is open, so waiting never holds back its first bytes.
+   * The cached answer for this request, if a layer has it, or an identical request in flight.
+   * With `fast` (a stream about to open) only memory is read now; `resume`, called once the
+   * stream is open, reads the slower layers and waits for a leader, so neither ever holds back
+   * the stream's first bytes.
    */
-  async lookup(fanout?: FanoutResult, { wait = true } = {}): Promise<CachedAnswer | undefined> {
+  async lookup(fanout?: FanoutResult, { fast = false } = {}): Promise<CachedAnswer | undefined> {
     if (!this.policy.read && !this.policy.write) return undefined;
-    const end = this.d.trace.span('cache');
     this.cache = layeredCache(this.d.env, this.d.config);
     this.key = await cacheKey(keyParts(this.d, fanout));
     this.status = 'miss';
+    if (fast) {
+      this.deferred = true;
+      return this.search(0, 1, false);
+    }
+    return this.search(0, Infinity, true);
+  }
+
+  /** The rest of a `fast` lookup: slower layers, then a leader in flight, else lead. */
+  async resume(): Promise<CachedAnswer | undefined> {
+    if (!this.deferred) return undefined;
+    this.deferred = false;
+    return this.search(1, Infinity, true);
+  }
+
+  private async search(from: number, to: number, last: boolean): Promise<CachedAnswer | undefined> {
+    const end = this.d.trace.span('cache');
+    const cache = this.cache!;
+    const key = this.key!;
     try {
       if (this.policy.read) {
-        const hit = await this.cache.get(this.key);
+        const hit = await cache.get(key, from, to);
         if (hit) {
           this.d.waitUntil(hit.backfill);
-          return this.hit(hit.value, `hit-${hit.layer}`);
+          const answer = this.hit(hit.value, `hit-${hit.layer}`);
+          if (answer) return answer;
         }
-        const leader = singleFlight.join(this.key);
-        if (leader && !wait) {
-          this.leader = leader;
-          return undefined;
+        if (!last) return undefined;
+        const leader = singleFlight.join(key);
+        if (leader) {
+          const answer = await this.awaitLeader(leader);
+          if (answer) return answer;
         }
-        if (leader) return await this.awaitLeader(leader);
       }
-      if (this.policy.write) this.settle = singleFlight.lead(this.key);
+      // Only a request that reads may lead: a `refresh` must not take over a flight in progress.
+      if (last && this.policy.write && (this.policy.read || !singleFlight.join(key))) this.settle = singleFlight.lead(key);
       return undefined;
     } finally {
-      if (this.cache.failures.length) this.d.trace.set('cache_degraded', this.cache.failures.join(','));
+      if (cache.failures.length) this.d.trace.set('cache_degraded', cache.failures.join(','));
       end({ status: this.status });
       this.d.trace.set('cache', this.status);
     }
   }
 
-  /** The answer of the identical request in flight, if `lookup` found one (bounded by totalMs). */
-  async awaitLeader(leader = this.leader): Promise<CachedAnswer | undefined> {
-    this.leader = undefined;
-    if (!leader) return undefined;
+  /** The answer of an identical request in flight (bounded by totalMs). */
+  private async awaitLeader(leader: Promise<string | undefined>): Promise<CachedAnswer | undefined> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.d.config.budgets.totalMs)));
     const answer = await Promise.race([leader, late]);
@@ -94,6 +112,7 @@ export class CacheFlow {
   private hit(value: string, status: CacheStatus, coalesced = false): CachedAnswer | undefined {
     try {
       const answer = JSON.parse(value) as CachedAnswer;
+      if (answer?.v !== 1 || !Array.isArray(answer.choices)) return undefined; // another shape: a miss
       this.status = status;
       if (coalesced) this.d.trace.set('cache_coalesced', true);
       return answer;
@@ -111,7 +130,7 @@ function keyParts(d: CacheDeps, fanout: FanoutResult | undefined): KeyParts {
     chat: d.chat,
     prompt: d.prompt,
     retrieval: fanout?.retrievalAsked
-      ? { ids: retrieval?.context.chunks.map((c) => c.id) ?? [], indexVersion: retrieval?.indexVersion, embeddingModel: retrieval?.embeddingModel }
+      ? { ids: retrieval?.context.chunks.map((c) => c.id) ?? [], indexVersion: retrieval?.indexVersion, embeddingModel: retrieval?.embeddingModel, failed: !retrieval }
       : undefined,
     tools: fanout?.tools.length ? fanout.tools : undefined,
   };

@@ -1,5 +1,6 @@
 import type { Redis } from '@upstash/redis';
 import type { Clock } from '../util/clock';
+import { withTimeout } from './layers';
 
 /** What an idempotency key remembers: the request's fingerprint, and its response once final. */
 export interface IdempotencyRecord {
@@ -19,22 +20,25 @@ export interface IdempotencyStore {
 }
 
 export class RedisIdempotencyStore implements IdempotencyStore {
-  constructor(private readonly redis: Pick<Redis, 'set' | 'get' | 'del'>) {}
+  constructor(
+    private readonly redis: Pick<Redis, 'set' | 'get' | 'del'>,
+    private readonly timeoutMs: number,
+  ) {}
 
   async claim(key: string, record: IdempotencyRecord, ttlSeconds: number): Promise<IdempotencyRecord | undefined> {
     // SET NX: exactly one request wins the key, across every isolate.
-    if ((await this.redis.set(key, JSON.stringify(record), { nx: true, ex: ttlSeconds })) !== null) return undefined;
-    const existing = await this.redis.get<string>(key);
+    if ((await withTimeout(this.redis.set(key, JSON.stringify(record), { nx: true, ex: ttlSeconds }), this.timeoutMs)) !== null) return undefined;
+    const existing = await withTimeout(this.redis.get<string>(key), this.timeoutMs);
     // Gone between the two calls (expired or released): treat as claimed by a racing request.
     return existing ? (JSON.parse(existing) as IdempotencyRecord) : { ...record, state: 'running' };
   }
 
   async complete(key: string, record: IdempotencyRecord, ttlSeconds: number): Promise<void> {
-    await this.redis.set(key, JSON.stringify(record), { ex: ttlSeconds });
+    await withTimeout(this.redis.set(key, JSON.stringify(record), { ex: ttlSeconds }), this.timeoutMs * 5);
   }
 
   async release(key: string): Promise<void> {
-    await this.redis.del(key);
+    await withTimeout(this.redis.del(key), this.timeoutMs * 5);
   }
 }
 

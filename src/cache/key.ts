@@ -16,7 +16,7 @@ export interface KeyParts {
   /** The prompt template and its rendered text (variables change the answer too). */
   prompt?: { id: string; version: string; preamble: string };
   /** Chunk ids + index version + embedding model of the retrieval that fed the prompt. */
-  retrieval?: { ids: string[]; indexVersion?: string; embeddingModel?: string };
+  retrieval?: { ids: string[]; indexVersion?: string; embeddingModel?: string; failed?: boolean };
   /** Tool results that went into the prompt. */
   tools?: unknown;
 }

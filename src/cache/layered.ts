@@ -22,8 +22,9 @@ export class LayeredCache {
 
   constructor(private readonly layers: readonly LayerTtl[]) {}
 
-  async get(key: string): Promise<CacheHit | undefined> {
-    for (let i = 0; i < this.layers.length; i++) {
+  /** Reads layers `from`..`to` (all by default), fastest first. */
+  async get(key: string, from = 0, to = this.layers.length): Promise<CacheHit | undefined> {
+    for (let i = from; i < Math.min(to, this.layers.length); i++) {
       const { layer } = this.layers[i]!;
       let value: string | undefined;
       try {

@@ -89,7 +89,8 @@ export class KvLayer implements CacheLayer {
   }
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+/** Resolves like `work`, or rejects after `ms` (the abandoned call's late failure is swallowed). */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`cache layer timed out after ${ms} ms`)), ms)));
   return Promise.race([work, late]).finally(() => {

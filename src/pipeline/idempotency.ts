@@ -8,9 +8,13 @@ import { sha256Hex } from '../util/sha256';
 import type { AppEnv } from './context';
 
 const TTL_SECONDS = 24 * 60 * 60;
+/** Bodies larger than this are not kept (the key is released instead): memory stays bounded. */
+const MAX_BODY = 256 * 1024;
 const memoryStore = new MemoryIdempotencyStore(systemClock);
 /** Response headers worth replaying (the rest belong to the first response only). */
-const KEPT = /^(content-type|x-gateway-|ratelimit-)/;
+const KEPT = /^(content-type|cache-control|x-gateway-model|x-gateway-tier|x-gateway-endpoint|x-gateway-degraded)$/;
+/** Outcomes a retry may change: never stored, so the retry runs again. */
+const transient = (status: number) => status >= 500 || status === 408 || status === 429 || status === 499;
 
 /**
  * `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header), per tenant, kept 24 h: the first
@@ -25,12 +29,22 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     if (!/^[\x20-\x7e]{1,255}$/.test(header)) {
       throw invalidRequest('Idempotency-Key must be 1 to 255 printable ASCII characters.', 'Idempotency-Key');
     }
-    const { tenant, chat, trace } = c.var;
+    const { tenant, chat, trace, catalog } = c.var;
     const redis = redisClient(c.env);
-    const store: IdempotencyStore = redis ? new RedisIdempotencyStore(redis) : memoryStore;
     const key = `gw:idem:${encodeURIComponent(tenant.id)}:${await sha256Hex(header)}`;
     const fingerprint = await sha256Hex(canonicalJson(chat));
-    const existing = await store.claim(key, { fingerprint, state: 'running' }, TTL_SECONDS);
+    // `running` lives only as long as a request can: a record orphaned by a dead isolate expires.
+    const runningTtl = Math.ceil(catalog.config.budgets.totalMs / 1000) + 30;
+    let store: IdempotencyStore = redis ? new RedisIdempotencyStore(redis, catalog.config.rateLimit.redisTimeoutMs * 3) : memoryStore;
+    let existing;
+    try {
+      existing = await store.claim(key, { fingerprint, state: 'running' }, runningTtl);
+    } catch {
+      // Redis trouble never fails the request: this isolate's memory keeps the key instead.
+      trace.set('idempotency_degraded', true);
+      store = memoryStore;
+      existing = await store.claim(key, { fingerprint, state: 'running' }, runningTtl);
+    }
     if (existing) {
       if (existing.fingerprint !== fingerprint) {
         throw new GatewayError('This Idempotency-Key was already used with a different request body.', { status: 422, code: 'idempotency_key_reused', param: 'Idempotency-Key' });
@@ -50,7 +64,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     }
     // Keep a copy of the body as it goes out; store it once the response (or stream) has ended well.
     const res = c.res;
-    if (res.status >= 500 || !res.body) {
+    if (transient(res.status) || !res.body) {
       c.executionCtx.waitUntil(store.release(key).catch(() => {}));
       return;
     }
@@ -61,7 +75,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       (async () => {
         const body = await new Response(toStore).text();
         await trace.finished;
-        const ok = trace.fields.outcome === undefined || trace.fields.outcome === 'complete';
+        const ok = (trace.fields.outcome === undefined || trace.fields.outcome === 'complete') && body.length <= MAX_BODY;
         if (ok) await store.complete(key, { fingerprint, state: 'done', status: res.status, headers, body }, TTL_SECONDS);
         else await store.release(key);
       })().catch(() => store.release(key).catch(() => {})),

@@ -65,8 +65,9 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   };
   // Without a fan-out the key is known now: a hit is answered before any stream opens.
   if (!fanout) {
-    const hit = await answer.cache.lookup(undefined, { wait: !chat.stream });
-    answer.headers['x-gateway-cache'] = answer.cache.status;
+    const hit = await answer.cache.lookup(undefined, { fast: !!chat.stream });
+    // A stream's header can only tell a memory hit (or bypass); other outcomes ride on its metadata.
+    if (!chat.stream || answer.cache.status !== 'miss') answer.headers['x-gateway-cache'] = answer.cache.status;
     if (hit) return chat.stream ? streamAnswer(c, answer, hit) : c.json(replayBody(answer, hit), 200, answer.headers);
   }
   return chat.stream ? streamAnswer(c, answer) : jsonAnswer(c, answer);
@@ -91,8 +92,8 @@ async function jsonAnswer(c: Context<AppEnv>, a: Answer): Promise<Response> {
     const served = await provider(c, a, body, signal, { chunk: (chunk) => assembler.add(chunk), bulk: true });
     const cost = settleCost(trace, served, body, () => assembler.text());
     const answer = assembler.result(a.reframer.id, a.reframer.created, a.reframer.model);
-    // A fallback's answer is not the routed model's: it is never stored under that model's key.
-    if (!served.fallback) result = answer;
+    // A fallback's answer is not the routed model's, and one missing a stage is partial: neither is stored.
+    if (!served.fallback && !fanout?.degraded.length) result = answer;
     const meta = { request_id: trace.requestId, ...fanoutMeta(fanout), prompt, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id };
     Object.assign(headers, { 'x-gateway-model': served.model.id, 'x-gateway-endpoint': served.endpoint.id, 'x-gateway-cost-usd': String(cost) });
     return c.json({ ...answer, gateway: meta }, 200, headers);
@@ -111,10 +112,10 @@ function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Resp
     errorEvent: (err) => streamError(trace, err),
     async run(out, clientGone) {
       if (early) return replayStream(out, a, early);
-      const joined = await a.cache.awaitLeader();
-      if (joined) {
+      const resumed = await a.cache.resume();
+      if (resumed) {
         sendMeta(out, reframer, { cache: a.cache.status });
-        return replayStream(out, a, joined);
+        return replayStream(out, a, resumed);
       }
       const signal = AbortSignal.any([clientGone, c.req.raw.signal]);
       // Sources go out the moment retrieval settles, while tools may still be running.
@@ -146,7 +147,8 @@ function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Resp
           const meta = { request_id: trace.requestId, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id, degraded: fanout?.degraded ?? [] };
           out.data(reframer.usage(trace.usage!, meta));
         }
-        complete = !clientGone.aborted && !served.fallback;
+        // Not stored: abandoned (either signal), a fallback's, or one missing a stage (partial).
+        complete = !signal.aborted && !served.fallback && !fanout?.degraded.length;
       } finally {
         // A stream that ended early still used tokens: count what was streamed (rate limits, cost).
         if (!trace.usage && text) {
