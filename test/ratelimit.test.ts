@@ -101,4 +101,19 @@ describe.skipIf(skipWithoutRedis())('rate limits through the worker (global laye
     // Tenant d sent 10 requests against its capacity of 10: not one extra 429 from a's flood.
     expect(thirdStatuses).toEqual(Array(10).fill(200));
   });
+
+  it('Redis hung (redis-server paused), through the worker: interactive served, batch 503, no 500s', async () => {
+    server.pause();
+    try {
+      const interactive = await chat(gateway.url, {}, { key: KEYS.b });
+      const batch = await chat(gateway.url, { gateway: { priority: 'batch' } }, { key: KEYS.a });
+      expect(interactive.status).toBe(200);
+      expect(batch.status).toBe(503);
+      expect(((await batch.json()) as { error: { code: string } }).error.code).toBe('rate_limiter_unavailable');
+      const id = interactive.headers.get('x-request-id');
+      await expect.poll(() => gateway.requestLogs().find((l) => l.request_id === id)?.ratelimit_redis).toBe('fail-open');
+    } finally {
+      server.resume();
+    }
+  });
 });

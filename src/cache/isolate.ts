@@ -15,19 +15,23 @@ let redis: { key: string; client: Redis } | undefined;
 let kv: { ns: KVNamespace; layer: KvLayer } | undefined;
 
 /** The isolate's Upstash client for text values, when Upstash is configured. */
-export function redisClient(env: Env): Redis | undefined {
+export function redisClient(env: Env, config: Config): Redis | undefined {
   const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = env;
   if (!url || !token) return undefined;
-  if (redis?.key !== `${url}\n${token}`) {
+  // Each call's own deadline is tighter (a race in the caller); this one aborts the fetch itself.
+  const abortAfterMs = config.rateLimit.redisTimeoutMs * 5;
+  const key = `${url}\n${token}\n${abortAfterMs}`;
+  if (redis?.key !== key) {
     // Values are stored as text: no JSON (de)serialization by the client, no retries past the deadline.
-    redis = { key: `${url}\n${token}`, client: new Redis({ url, token, retry: false, enableTelemetry: false, automaticDeserialization: false }) };
+    const client = new Redis({ url, token, retry: false, enableTelemetry: false, automaticDeserialization: false, signal: () => AbortSignal.timeout(abortAfterMs) });
+    redis = { key, client };
   }
   return redis.client;
 }
 
 export function layeredCache(env: Env, config: Config): LayeredCache {
   const layers: LayerTtl[] = [{ layer: memory, ttlSeconds: config.cache.memoryTtlSeconds }];
-  const client = redisClient(env);
+  const client = redisClient(env, config);
   if (client) layers.push({ layer: new RedisLayer(client, config.rateLimit.redisTimeoutMs), ttlSeconds: config.cache.redisTtlSeconds });
   if (env.GATEWAY_KV) {
     if (kv?.ns !== env.GATEWAY_KV) kv = { ns: env.GATEWAY_KV, layer: new KvLayer(env.GATEWAY_KV, systemClock) };
@@ -40,7 +44,7 @@ export function layeredCache(env: Env, config: Config): LayeredCache {
 export function retrievalCacheLayers(env: Env, config: Config): LayeredCache {
   const ttl = config.cache.retrievalTtlSeconds;
   const layers: LayerTtl[] = [{ layer: retrievalMemory, ttlSeconds: ttl }];
-  const client = redisClient(env);
+  const client = redisClient(env, config);
   if (client) layers.push({ layer: new RedisLayer(client, config.rateLimit.redisTimeoutMs), ttlSeconds: ttl });
   return new LayeredCache(layers);
 }

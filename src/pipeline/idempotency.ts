@@ -30,7 +30,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       throw invalidRequest('Idempotency-Key must be 1 to 255 printable ASCII characters.', 'Idempotency-Key');
     }
     const { tenant, chat, trace, catalog } = c.var;
-    const redis = redisClient(c.env);
+    const redis = redisClient(c.env, catalog.config);
     const key = `gw:idem:${encodeURIComponent(tenant.id)}:${await sha256Hex(header)}`;
     const fingerprint = await sha256Hex(canonicalJson(chat));
     // `running` lives only as long as a request can: a record orphaned by a dead isolate expires.

@@ -17,8 +17,10 @@ export function globalLimiter(env: Env, config: Config): GlobalLimiter | undefin
   if (!url || !token) return undefined;
   const key = `${url}\n${token}\n${config.rateLimit.redisTimeoutMs}`;
   if (global?.key !== key) {
-    // No client-side retries: a slow Redis must hit the lane's deadline, not be retried past it.
-    const redis = new Redis({ url, token, retry: false, enableTelemetry: false });
+    // No client-side retries: a slow Redis must hit the lane's deadline, not be retried past it;
+    // and every Upstash fetch carries that deadline as an AbortSignal, so an abandoned call stops.
+    const timeoutMs = config.rateLimit.redisTimeoutMs;
+    const redis = new Redis({ url, token, retry: false, enableTelemetry: false, signal: () => AbortSignal.timeout(timeoutMs) });
     global = { key, limiter: new GlobalLimiter(redis, config.rateLimit.redisTimeoutMs) };
   }
   return global.limiter;
