@@ -11,7 +11,7 @@ import { startProvider, type SimProvider } from '../sim/provider.ts';
 import { simAnswer } from '../sim/text.ts';
 import { OTHER_TENANT_KEY, TENANT_KEY, TEST_BINDINGS, testConfig } from './harness/config.ts';
 import { startGateway, type Gateway } from './harness/gateway.ts';
-import { assertRedisInCI, skipWithoutRedis, startRedis, startUpstashBridge, type RedisServer, type UpstashBridge } from './harness/redis.ts';
+import { assertRedisInCI, skipWithoutRedis, startUpstash, type RedisServer, type Upstash, type UpstashBridge } from './harness/redis.ts';
 import { chat } from './harness/requests.ts';
 import { FrameReader } from './harness/sse.ts';
 
@@ -23,6 +23,7 @@ const fresh = (text = 'cache me') => [{ role: 'user', content: `${text} #${Date.
 it('redis-server is installed where required (always in CI)', assertRedisInCI);
 
 describe.skipIf(skipWithoutRedis())('layered cache through the worker', () => {
+  let upstash: Upstash;
   let server: RedisServer;
   let bridge: UpstashBridge;
   let provider: SimProvider;
@@ -32,18 +33,17 @@ describe.skipIf(skipWithoutRedis())('layered cache through the worker', () => {
   const persist = mkdtempSync(join(tmpdir(), 'gw-kv-'));
 
   beforeAll(async () => {
-    server = await startRedis();
-    bridge = await startUpstashBridge(server.port, { token: TOKEN });
+    upstash = await startUpstash(TOKEN);
+    ({ server, bridge } = upstash);
     provider = await startProvider();
     config = testConfig({ providerUrl: provider.url });
-    bindings = { ...TEST_BINDINGS, UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: TOKEN };
+    bindings = { ...TEST_BINDINGS, ...upstash.bindings };
     gateway = await startGateway(config, bindings, { persist });
   });
   afterAll(async () => {
     await gateway?.close();
     await provider?.close();
-    await bridge?.close();
-    await server?.stop();
+    await upstash?.close();
     rmSync(persist, { recursive: true, force: true });
   });
   beforeEach(() => {

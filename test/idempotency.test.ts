@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProvider, type SimProvider } from '../sim/provider.ts';
 import { OTHER_TENANT_KEY, TEST_BINDINGS, testConfig } from './harness/config.ts';
 import { startGateway, type Gateway } from './harness/gateway.ts';
-import { assertRedisInCI, skipWithoutRedis, startRedis, startUpstashBridge, type RedisServer, type UpstashBridge } from './harness/redis.ts';
+import { assertRedisInCI, skipWithoutRedis, startUpstash, type RedisServer, type Upstash, type UpstashBridge } from './harness/redis.ts';
 import { chat } from './harness/requests.ts';
 
 const TOKEN = 'gw-idem-token';
@@ -14,6 +14,7 @@ const newKey = () => `order-${Date.now()}-${++n}`;
 it('redis-server is installed where required (always in CI)', assertRedisInCI);
 
 describe.skipIf(skipWithoutRedis())('Idempotency-Key', () => {
+  let upstash: Upstash;
   let server: RedisServer;
   let bridge: UpstashBridge;
   let provider: SimProvider;
@@ -21,19 +22,18 @@ describe.skipIf(skipWithoutRedis())('Idempotency-Key', () => {
   let memoryOnly: Gateway;
 
   beforeAll(async () => {
-    server = await startRedis();
-    bridge = await startUpstashBridge(server.port, { token: TOKEN });
+    upstash = await startUpstash(TOKEN);
+    ({ server, bridge } = upstash);
     provider = await startProvider();
     const cfg = testConfig({ providerUrl: provider.url });
-    gateway = await startGateway(cfg, { ...TEST_BINDINGS, UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: TOKEN });
+    gateway = await startGateway(cfg, { ...TEST_BINDINGS, ...upstash.bindings });
     memoryOnly = await startGateway(cfg, TEST_BINDINGS);
   });
   afterAll(async () => {
     await gateway?.close();
     await memoryOnly?.close();
     await provider?.close();
-    await bridge?.close();
-    await server?.stop();
+    await upstash?.close();
   });
   beforeEach(() => {
     provider.reset();

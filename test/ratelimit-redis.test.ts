@@ -9,7 +9,7 @@ import { GlobalLimiter } from '../src/ratelimit/global-limiter';
 import { LocalLimiter } from '../src/ratelimit/local-limiter';
 import { Trace } from '../src/telemetry/trace';
 import { systemClock } from '../src/util/clock';
-import { assertRedisInCI, skipWithoutRedis, startRedis, startUpstashBridge, type RedisServer, type UpstashBridge } from './harness/redis.ts';
+import { assertRedisInCI, skipWithoutRedis, startUpstash, type RedisServer, type Upstash, type UpstashBridge } from './harness/redis.ts';
 import { TEST_BINDINGS, testConfig } from './harness/config.ts';
 
 const TOKEN = 'gw-test-token';
@@ -19,6 +19,7 @@ const tenantId = () => `tenant-${Date.now()}-${++n}`;
 it('redis-server is installed where required (always in CI)', assertRedisInCI);
 
 describe.skipIf(skipWithoutRedis())('global limits on real Redis', () => {
+  let upstash: Upstash;
   let server: RedisServer;
   let bridge: UpstashBridge;
   const client = () => new Redis({ url: bridge.url, token: TOKEN, retry: false, enableTelemetry: false });
@@ -30,12 +31,11 @@ describe.skipIf(skipWithoutRedis())('global limits on real Redis', () => {
   const tenant = (limits: TenantConfig['limits']): TenantConfig => ({ id: tenantId(), apiKeyHashes: ['0'.repeat(64)], allowedModels: ['*'], maxTier: 'large', cache: true, limits });
 
   beforeAll(async () => {
-    server = await startRedis();
-    bridge = await startUpstashBridge(server.port, { token: TOKEN });
+    upstash = await startUpstash(TOKEN);
+    ({ server, bridge } = upstash);
   });
   afterAll(async () => {
-    await bridge?.close();
-    await server?.stop();
+    await upstash?.close();
   });
 
   it('4 clients (separate limiter instances) × 250 concurrent requests against capacity 100 admit exactly 100', async () => {

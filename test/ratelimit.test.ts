@@ -7,7 +7,7 @@ import { startProvider, type SimProvider } from '../sim/provider.ts';
 import { startOrigin, type SimOrigin } from '../sim/origin.ts';
 import { TEST_BINDINGS, testConfig } from './harness/config.ts';
 import { startGateway, type Gateway } from './harness/gateway.ts';
-import { assertRedisInCI, skipWithoutRedis, startRedis, startUpstashBridge, type RedisServer, type UpstashBridge } from './harness/redis.ts';
+import { assertRedisInCI, skipWithoutRedis, startUpstash, type RedisServer, type Upstash, type UpstashBridge } from './harness/redis.ts';
 import { chat } from './harness/requests.ts';
 
 const TOKEN = 'gw-worker-token';
@@ -17,6 +17,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 it('redis-server is installed where required (always in CI)', assertRedisInCI);
 
 describe.skipIf(skipWithoutRedis())('rate limits through the worker (global layer on real Redis)', () => {
+  let upstash: Upstash;
   let server: RedisServer;
   let bridge: UpstashBridge;
   let provider: SimProvider;
@@ -24,8 +25,8 @@ describe.skipIf(skipWithoutRedis())('rate limits through the worker (global laye
   let gateway: Gateway;
 
   beforeAll(async () => {
-    server = await startRedis();
-    bridge = await startUpstashBridge(server.port, { token: TOKEN });
+    upstash = await startUpstash(TOKEN);
+    ({ server, bridge } = upstash);
     provider = await startProvider();
     origin = await startOrigin();
     const cfg = testConfig({ providerUrl: provider.url, originUrl: origin.url });
@@ -38,14 +39,13 @@ describe.skipIf(skipWithoutRedis())('rate limits through the worker (global laye
       { id: 't', apiKeyHashes: [sha256(KEYS.t)], limits: { interactive: { capacity: 10, refillPerSecond: 0.01 }, tools: { search: { capacity: 1, refillPerSecond: 0.01 } } } },
     ];
     cfg.rateLimit = { batchConcurrency: 2, redisTimeoutMs: 500 };
-    gateway = await startGateway(cfg, { ...TEST_BINDINGS, UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: TOKEN });
+    gateway = await startGateway(cfg, { ...TEST_BINDINGS, ...upstash.bindings });
   });
   afterAll(async () => {
     await gateway?.close();
     await origin?.close();
     await provider?.close();
-    await bridge?.close();
-    await server?.stop();
+    await upstash?.close();
   });
   beforeEach(() => provider.setFaults('east', { firstTokenMs: 1, interTokenMs: 0 }));
 

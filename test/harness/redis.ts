@@ -674,3 +674,26 @@ export async function startUpstashBridge(redisPort: number, { token }: { token: 
     },
   };
 }
+
+export interface Upstash {
+  server: RedisServer;
+  bridge: UpstashBridge;
+  /** The Worker bindings that point the gateway at this Redis. */
+  bindings: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** A real redis-server with the Upstash REST bridge in front, as the gateway's tests use it. */
+export async function startUpstash(token: string): Promise<Upstash> {
+  const server = await startRedis();
+  const bridge = await startUpstashBridge(server.port, { token });
+  return {
+    server,
+    bridge,
+    bindings: { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: token },
+    async close() {
+      await bridge.close();
+      await server.stop();
+    },
+  };
+}
