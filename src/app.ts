@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { errorBody, logInternalError, routeNotFound, toGatewayError } from './errors';
 import { authenticate } from './pipeline/auth';
+import { corsFromConfig } from './pipeline/cors';
 import { requireConfig } from './pipeline/config';
 import type { AppEnv } from './pipeline/context';
 import { traceRequests } from './pipeline/trace';
@@ -22,7 +23,7 @@ export function createApp(options: Parameters<typeof traceRequests>[0] = {}) {
 
   app.use('*', traceRequests(options));
   app.get('/healthz', health);
-  app.use('/v1/*', requireConfig(), authenticate());
+  app.use('/v1/*', corsFromConfig(), requireConfig(), authenticate());
   app.get('/v1/models', listModels);
   app.post('/v1/chat/completions', validateChatRequest(), rateLimit(), idempotency(), chatCompletions);
 

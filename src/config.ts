@@ -157,6 +157,8 @@ export const configSchema = z
     rateLimit: rateLimit.prefault({}),
     resilience: resilience.prefault({}),
     tools: tools.prefault({}),
+    /** Browser origins allowed to call the API (`"*"` for any). @default [] (no CORS) */
+    cors: z.object({ allowOrigins: z.array(z.string().min(1)).default([]) }).prefault({}),
     /** Largest request body accepted, in bytes. @default 1 MiB */
     maxBodyBytes: z.number().int().positive().default(1024 * 1024),
   })

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../app';
+
+const key = 'sk-cors-test';
+const config = (allowOrigins?: string[]) =>
+  JSON.stringify({
+    tenants: [{ id: 'acme', apiKeyHashes: [createHash('sha256').update(key).digest('hex')] }],
+    models: [{ id: 'm', tier: 'small', inputPer1M: 1, outputPer1M: 1, contextWindow: 1000, endpoints: [{ id: 'e', baseUrl: 'http://127.0.0.1:9/v1' }] }],
+    ...(allowOrigins ? { cors: { allowOrigins } } : {}),
+  });
+const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+const app = createApp({ log: () => {} });
+
+describe('CORS', () => {
+  it('answers a preflight from an allowed origin without a key', async () => {
+    const res = await app.request(
+      '/v1/chat/completions',
+      { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } },
+      { GATEWAY_CONFIG: config(['https://app.example.com']) },
+      ctx,
+    );
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(res.headers.get('access-control-allow-headers')).toContain('idempotency-key');
+  });
+
+  it('exposes the gateway headers on an allowed request', async () => {
+    const res = await app.request('/v1/models', { headers: { origin: 'https://app.example.com', authorization: `Bearer ${key}` } }, { GATEWAY_CONFIG: config(['*']) }, ctx);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toContain('x-request-id');
+  });
+
+  it('allows no origin by default, nor one not listed', async () => {
+    for (const cfg of [config(), config(['https://other.example.com'])]) {
+      const res = await app.request('/v1/models', { headers: { origin: 'https://evil.example.com', authorization: `Bearer ${key}` } }, { GATEWAY_CONFIG: cfg }, ctx);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+});
