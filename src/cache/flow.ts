@@ -3,6 +3,7 @@ import type { Config, TenantConfig } from '../config';
 import type { Env } from '../env';
 import type { FanoutResult } from '../fanout/fanout';
 import type { Trace } from '../telemetry/trace';
+import { withTimeout } from '../util/deadlines';
 import { isComplete, type CachedAnswer } from './answer';
 import { layeredCache, singleFlight } from './isolate';
 import { cacheKey, cachePolicy, type KeyParts } from './key';
@@ -94,10 +95,7 @@ export class CacheFlow {
 
   /** The answer of an identical request in flight (bounded by totalMs). */
   private async awaitLeader(leader: Promise<string | undefined>): Promise<CachedAnswer | undefined> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.d.config.budgets.totalMs)));
-    const answer = await Promise.race([leader, late]);
-    if (timer !== undefined) clearTimeout(timer);
+    const answer = await withTimeout(leader, this.d.config.budgets.totalMs).catch(() => undefined);
     return answer ? this.hit(answer, 'hit-memory', true) : undefined;
   }
 

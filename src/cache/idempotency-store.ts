@@ -1,6 +1,6 @@
 import type { Redis } from '@upstash/redis';
 import type { Clock } from '../util/clock';
-import { withTimeout } from './layers';
+import { withTimeout } from '../util/deadlines';
 
 /** What an idempotency key remembers: the request's fingerprint, and its response once final. */
 export interface IdempotencyRecord {

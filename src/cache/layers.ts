@@ -1,5 +1,6 @@
 import type { Redis } from '@upstash/redis';
 import type { Clock } from '../util/clock';
+import { withTimeout } from '../util/deadlines';
 
 /** One cache layer, as text values with a TTL. A layer that fails throws; the caller degrades. */
 export interface CacheLayer {
@@ -87,14 +88,4 @@ export class KvLayer implements CacheLayer {
     if (this.lastWrite.size > 10_000) this.lastWrite.delete(this.lastWrite.keys().next().value as string);
     await this.kv.put(key, value, { expirationTtl: Math.max(60, ttlSeconds) });
   }
-}
-
-/** Resolves like `work`, or rejects after `ms` (the abandoned call's late failure is swallowed). */
-export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`cache layer timed out after ${ms} ms`)), ms)));
-  return Promise.race([work, late]).finally(() => {
-    if (timer !== undefined) clearTimeout(timer);
-    work.catch(() => {});
-  });
 }

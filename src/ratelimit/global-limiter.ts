@@ -1,5 +1,6 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis';
+import { withTimeout } from '../util/deadlines';
 import type { BucketSpec, TakeResult } from './token-bucket';
 
 /** Redis did not answer in time, or answered with an error: the caller applies the lane's policy. */
@@ -36,15 +37,10 @@ export class GlobalLimiter {
   }
 
   private async call<T>(work: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new LimiterUnavailable('timeout')), this.timeoutMs)));
     try {
-      return await Promise.race([work, late]);
+      return await withTimeout(work, this.timeoutMs, () => new LimiterUnavailable('timeout'));
     } catch (err) {
       throw err instanceof LimiterUnavailable ? err : new LimiterUnavailable(err);
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      work.catch(() => {}); // a late failure of an abandoned call is not unhandled
     }
   }
 

@@ -90,3 +90,16 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
     );
   });
 }
+
+/**
+ * Resolves like `work`, or rejects with `timeoutError()` after `ms`. The abandoned call's late
+ * failure is swallowed, so it never surfaces as an unhandled rejection.
+ */
+export function withTimeout<T>(work: Promise<T>, ms: number, timeoutError: () => Error = () => new Error(`timed out after ${ms} ms`)): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(timeoutError()), ms)));
+  return Promise.race([work, late]).finally(() => {
+    if (timer !== undefined) clearTimeout(timer);
+    work.catch(() => {});
+  });
+}

@@ -1,4 +1,5 @@
 import { bodyTimeout, bodyTooLarge } from '../errors';
+import { withTimeout } from './deadlines';
 
 /**
  * Reads a request body up to `limit` bytes within `ms`. A declared Content-Length over the limit
@@ -11,7 +12,7 @@ export async function readBody(req: Request, limit: number, ms: number): Promise
   if (declared > limit) throw bodyTooLarge(limit);
   if (!req.body) return '';
   // A declared length within the limit: let the runtime read it natively (no JS per chunk).
-  if (declared >= 0) return withDeadline(req.text(), ms);
+  if (declared >= 0) return withTimeout(req.text(), ms, () => bodyTimeout(ms));
   const reader = req.body.getReader();
   // The deadline cancels the reader, which ends the pending read: one timer, no listeners.
   let late = false;
@@ -38,10 +39,4 @@ export async function readBody(req: Request, limit: number, ms: number): Promise
   }
   const decoder = new TextDecoder();
   return parts.map((p, i) => decoder.decode(p, { stream: i < parts.length - 1 })).join('');
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(bodyTimeout(ms)), ms)));
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
