@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estimateTokens, packContext, type Chunk } from './context-pack';
+import { estimateTokens } from '../telemetry/tokens';
+import { packContext, type Chunk } from './context-pack';
 
 const chunk = (id: string, score: number, words: number): Chunk => ({ id, score, text: `${id} ${'word '.repeat(words)}`.trim() });
 

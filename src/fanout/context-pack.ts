@@ -1,3 +1,5 @@
+import { estimateTokens } from '../telemetry/tokens';
+
 /**
  * Context assembly by budget, not plain top-k: retrieved chunks deduplicated (by id, then by
  * text), ordered by score, and packed into a token budget using an estimate. What did not fit is
@@ -23,8 +25,6 @@ export interface PackedContext {
   duplicates: number;
 }
 
-/** ~4 characters per token for English prose: cheap, and close enough for a budget. */
-export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
 export function packContext(chunks: readonly Chunk[], maxTokens: number): PackedContext {
   const byId = new Map<string, Chunk>();

@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../chat-request';
+import { messageText } from '../telemetry/tokens';
 import type { Config } from '../config';
 import { noOrigin } from './errors';
 import type { FanoutPlan } from './fanout';
@@ -26,8 +27,6 @@ export function planFanout(chat: ChatRequest, config: Config): FanoutPlan | unde
 /** The text of the last user message: the default retrieval query. */
 export function lastUserText(chat: ChatRequest): string {
   const last = [...chat.messages].reverse().find((m) => m.role === 'user');
-  const content = last?.content;
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (typeof p.text === 'string' ? p.text : '')).join(' ').trim();
-  return '';
+  const text = messageText(last?.content);
+  return typeof last?.content === 'string' ? text : text.trim();
 }

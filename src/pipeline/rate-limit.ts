@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { Admission, rateLimitHeaders } from '../ratelimit/admission';
 import { globalLimiter, localLimiter, takeBatchSlot } from '../ratelimit/isolate';
-import { routeFeatures } from '../routing/features';
+import { promptTokens } from '../telemetry/tokens';
 import type { AppEnv } from './context';
 
 /**
@@ -24,7 +24,7 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
         tenant,
         lane,
         tools: chat.gateway?.tools?.map((t) => t.name) ?? [],
-        reserveTokens: routeFeatures(chat).promptTokens + (chat.max_completion_tokens ?? chat.max_tokens ?? config.rateLimit.defaultMaxTokens),
+        reserveTokens: promptTokens(chat.messages) + (chat.max_completion_tokens ?? chat.max_tokens ?? config.rateLimit.defaultMaxTokens),
       });
     } catch (err) {
       release();

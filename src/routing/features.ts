@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../chat-request';
+import { messageText, tokensForChars } from '../telemetry/tokens';
 
 /** What the router looks at: cheap facts about a request, computed in microseconds. */
 export interface RouteFeatures {
@@ -49,7 +50,7 @@ export function routeFeatures(chat: ChatRequest): RouteFeatures {
   const schemaSize = format?.type === 'json_schema' ? JSON.stringify(format.json_schema ?? {}).length : 0;
   const code = CODE.test(instruction);
   return {
-    promptTokens: Math.ceil(chars / 4),
+    promptTokens: tokensForChars(chars),
     userTurns,
     hardCode: code && (CODE_HARD.test(instruction) || longestFence(instruction) > 40),
     hardMath: MATH.test(instruction),
@@ -68,8 +69,3 @@ function longestFence(text: string): number {
   return longest;
 }
 
-function messageText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (typeof p?.text === 'string' ? p.text : '')).join(' ');
-  return '';
-}

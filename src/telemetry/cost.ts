@@ -1,3 +1,4 @@
+import { estimateTokens, promptTokens } from './tokens';
 import type { Usage } from './trace';
 
 export interface Prices {
@@ -14,8 +15,7 @@ export function costUsd(usage: Usage, prices: Prices): number {
 
 /** Usage by the ≈4-characters-a-token estimate, for providers that report none. */
 export function estimateUsage(messages: ReadonlyArray<{ content?: unknown }>, completion: string): Usage {
-  const chars = messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content ?? '').length), 0);
-  const prompt_tokens = Math.ceil(chars / 4);
-  const completion_tokens = Math.ceil(completion.length / 4);
+  const prompt_tokens = promptTokens(messages);
+  const completion_tokens = estimateTokens(completion);
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
 }
