@@ -3,7 +3,8 @@ import { providerBody } from '../chat-request';
 import { systemPrompt } from '../fanout/augment';
 import type { FanoutResult } from '../fanout/fanout';
 import { sha256Hex } from '../util/sha256';
-import { DEFAULT_PROMPT, findPrompt, renderTemplate } from './render';
+import { findPrompt, renderTemplate } from './render';
+import { DEFAULT_PROMPT } from './templates';
 
 export interface PromptPlan {
   id: string;

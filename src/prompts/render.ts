@@ -1,5 +1,5 @@
 import { invalidRequest, GatewayError } from '../errors';
-import { DEFAULT_PROMPT, PROMPT_TEMPLATES, type PromptTemplate } from './templates';
+import { PROMPT_TEMPLATES, type PromptTemplate } from './templates';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -25,4 +25,3 @@ export function renderTemplate(template: PromptTemplate, variables: Record<strin
   });
 }
 
-export { DEFAULT_PROMPT };

@@ -94,7 +94,7 @@ async function jsonAnswer(c: Context<AppEnv>, a: Answer): Promise<Response> {
     const answer = assembler.result(a.reframer.id, a.reframer.created, a.reframer.model);
     // A fallback's answer is not the routed model's, and one missing a stage is partial: neither is stored.
     if (!served.fallback && !fanout?.degraded.length) result = answer;
-    const meta = { request_id: trace.requestId, ...fanoutMeta(fanout), prompt, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id };
+    const meta = { ...servedMeta(trace, served, cost), ...fanoutMeta(fanout), prompt };
     Object.assign(headers, { 'x-gateway-model': served.model.id, 'x-gateway-endpoint': served.endpoint.id, 'x-gateway-cost-usd': String(cost) });
     return c.json({ ...answer, gateway: meta }, 200, headers);
   } finally {
@@ -144,7 +144,7 @@ function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Resp
         });
         const cost = settleCost(trace, served, body, () => text);
         if (a.chat.stream_options?.include_usage) {
-          const meta = { request_id: trace.requestId, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id, degraded: fanout?.degraded ?? [] };
+          const meta = { ...servedMeta(trace, served, cost), degraded: fanout?.degraded ?? [] };
           out.data(reframer.usage(trace.usage!, meta));
         }
         // Not stored: abandoned (either signal), a fallback's, or one missing a stage (partial).
@@ -224,6 +224,11 @@ function fanoutDeps(c: Context<AppEnv>, signal: AbortSignal) {
         ? { cache: retrievalCacheLayers(c.env, config), waitUntil: (p: Promise<unknown>) => c.executionCtx.waitUntil(p) }
         : undefined,
   };
+}
+
+/** Who answered and what it cost: on the JSON body and on a stream's final usage chunk. */
+function servedMeta(trace: Trace, served: Candidate, cost: number): Record<string, unknown> {
+  return { request_id: trace.requestId, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id };
 }
 
 /** Gateway metadata about the fan-out, for the response body or a stream chunk. */
