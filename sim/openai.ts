@@ -9,6 +9,8 @@ export interface ChatRequest {
   includeUsage: boolean;
   /** `max_completion_tokens`, else `max_tokens`. */
   maxTokens?: number;
+  /** Choices to generate (`n`), 1 when absent. */
+  n: number;
 }
 
 export interface ParseError {
@@ -25,6 +27,7 @@ export interface Usage {
 export interface Delta {
   role?: 'assistant';
   content?: string;
+  reasoning_content?: string;
 }
 
 export interface ChunkChoice {
@@ -45,8 +48,11 @@ export function parseChatRequest(value: unknown): ChatRequest | ParseError {
   if (max !== undefined && max !== null && (typeof max !== 'number' || !Number.isInteger(max) || max < 0)) {
     return { message: "'max_tokens' must be a non-negative integer.", param: 'max_tokens' };
   }
+  const n = value.n ?? 1;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 128) return { message: "'n' must be an integer from 1 to 128.", param: 'n' };
   return {
     model,
+    n,
     messages: messages as SimMessage[],
     stream: stream === true,
     includeUsage: isRecord(options) && options.include_usage === true,
@@ -65,13 +71,15 @@ export function completionBody(
   content: string,
   finishReason: FinishReason,
   usage: Usage | undefined,
+  { n = 1, reasoning }: { n?: number; reasoning?: string } = {},
 ) {
+  const message = { role: 'assistant' as const, content, refusal: null, ...(reasoning ? { reasoning_content: reasoning } : {}) };
   return {
     id,
     object: 'chat.completion' as const,
     created,
     model,
-    choices: [{ index: 0, message: { role: 'assistant' as const, content, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    choices: Array.from({ length: n }, (_, index) => ({ index, message, logprobs: null, finish_reason: finishReason })),
     ...(usage ? { usage } : {}),
   };
 }

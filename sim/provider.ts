@@ -4,10 +4,11 @@ import { FaultTable, gate } from './faults.ts';
 import type { BaseFaults } from './faults.ts';
 import { chunkBody, completionBody, isParseError, modelList, parseChatRequest, usageOf } from './openai.ts';
 import type { ChatRequest, ChunkChoice, Usage } from './openai.ts';
+import { playScript, type ProviderScript } from './script.ts';
 import { startSimServer } from './server.ts';
 import type { BaseCall, Exchange, ListenOptions, SimServer, Track } from './server.ts';
 import { DEFAULT_COMPLETION_TOKENS, promptTokens, simAnswer } from './text.ts';
-import type { SimAnswer } from './text.ts';
+import type { FinishReason, SimAnswer } from './text.ts';
 
 export interface ModelTiming {
   firstTokenMs: number;
@@ -33,6 +34,8 @@ export interface ProviderFaults extends BaseFaults {
   malformedAfterTokens?: number;
   /** Never report usage. */
   noUsage?: boolean;
+  /** A reasoning model: `reasoning_content` deltas for this long (one per interTokenMs, ≥ 20 ms) before the answer. */
+  reasoningMs?: number;
 }
 
 export interface ProviderCall extends BaseCall {
@@ -50,7 +53,10 @@ export interface ProviderCall extends BaseCall {
   firstTokenAt?: number;
 }
 
-export type SimProvider = SimServer<ProviderFaults, ProviderCall>;
+export interface SimProvider extends SimServer<ProviderFaults, ProviderCall> {
+  /** Replaces a scope's replies with a script (null removes it); `reset` clears every script. */
+  script(scope: string, script: ProviderScript | null): void;
+}
 
 /** Faults that failFirst switches off after the first k requests. */
 const FAILURES: (keyof ProviderFaults)[] = [
@@ -61,6 +67,7 @@ const ROUTE = /^(?:\/s\/([^/]+))?\/v1\/(chat\/completions|models)$/;
 
 export async function startProvider(opts: ListenOptions = {}): Promise<SimProvider> {
   const faults = new FaultTable<ProviderFaults>(FAILURES);
+  const scripts = new Map<string, ProviderScript>();
 
   async function handle(ex: Exchange, track: Track<ProviderCall>): Promise<boolean> {
     const match = ROUTE.exec(ex.url.pathname);
@@ -89,6 +96,11 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
       return true;
     }
 
+    const script = scripts.get(scope);
+    if (script) {
+      await playScript(script, call.stream, ex.res, ex.signal, ex.cut);
+      return true;
+    }
     const f = faults.take(scope);
     if (await gate(ex.res, ex.signal, faults, scope, f, f.latencyMs ?? 0)) return true;
     const base = SIM_MODELS[request.model as keyof typeof SIM_MODELS] ?? SIM_MODELS['sim-small'];
@@ -97,13 +109,21 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
       interTokenMs: f.interTokenMs ?? base.interTokenMs,
     };
     const answer = simAnswer(request.model, request.messages, request.maxTokens, f.tokens ?? DEFAULT_COMPLETION_TOKENS);
-    const usage = f.noUsage ? undefined : usageOf(promptTokens(request.messages), answer.tokens.length);
+    const usage = f.noUsage ? undefined : usageOf(promptTokens(request.messages), answer.tokens.length * request.n);
     const reply: Reply = { ex, call, request, answer, usage, timing, faults: f, id: `chatcmpl-sim-${call.seq}` };
     await (request.stream ? stream(reply) : complete(reply));
     return true;
   }
 
-  return startSimServer(opts, faults, handle);
+  const server = await startSimServer(opts, faults, handle);
+  const resetFaults = server.reset;
+  return Object.assign(server, {
+    script: (scope: string, s: ProviderScript | null) => void (s ? scripts.set(scope, s) : scripts.delete(scope)),
+    reset: () => {
+      scripts.clear();
+      resetFaults();
+    },
+  });
 }
 
 interface Reply {
@@ -117,6 +137,9 @@ interface Reply {
   id: string;
 }
 
+/** What the simulated reasoning model thinks, word by word, while `reasoningMs` lasts. */
+const REASONING = 'Let me think about what is being asked and check each step before I answer. ';
+
 /** Where a mid-answer fault strikes: after min(n, all) tokens, or never. */
 function faultAt(n: number | undefined, total: number): number {
   return n === undefined ? -1 : Math.min(Math.max(0, n), total);
@@ -127,7 +150,7 @@ async function complete({ ex, call, request, answer, usage, timing, faults, id }
   const stallAt = faultAt(faults.stallAfterTokens, n);
   const cutAt = faultAt(faults.cutAfterTokens, n);
   const stopAt = [stallAt, cutAt].filter((at) => at >= 0).reduce((a, b) => Math.min(a, b), n);
-  await sleep(timing.firstTokenMs + stopAt * timing.interTokenMs, ex.signal);
+  await sleep(timing.firstTokenMs + (faults.reasoningMs ?? 0) + stopAt * timing.interTokenMs, ex.signal);
   if (stopAt === stallAt) return untilAborted(ex.signal);
   if (stopAt === cutAt) return ex.cut();
   call.status = 200;
@@ -137,7 +160,9 @@ async function complete({ ex, call, request, answer, usage, timing, faults, id }
     return;
   }
   const created = Math.floor(call.startedAt / 1000);
-  sendJson(ex.res, 200, completionBody(id, created, request.model, answer.text, answer.finishReason, usage), { 'x-request-id': id });
+  const reasoning = faults.reasoningMs ? REASONING : undefined;
+  const body = completionBody(id, created, request.model, answer.text, answer.finishReason, usage, { n: request.n, reasoning });
+  sendJson(ex.res, 200, body, { 'x-request-id': id });
 }
 
 async function stream({ ex, call, request, answer, usage, timing, faults, id }: Reply): Promise<void> {
@@ -155,20 +180,31 @@ async function stream({ ex, call, request, answer, usage, timing, faults, id }: 
   const usageField = request.includeUsage && usage ? null : undefined;
   const chunk = (choices: ChunkChoice[], u: Usage | null | undefined = usageField) =>
     send(JSON.stringify(chunkBody(id, created, request.model, choices, u)));
+  // Every choice gets each delta (n > 1 answers are identical here; the framing is what is tested).
+  const each = (delta: ChunkChoice['delta'], finish: FinishReason | null = null) =>
+    chunk(Array.from({ length: request.n }, (_, index) => ({ index, delta, finish_reason: finish })));
 
   const n = answer.tokens.length;
   await sleep(timing.firstTokenMs, signal);
-  chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
+  each({ role: 'assistant', content: '' });
+  if (faults.reasoningMs) {
+    const step = Math.max(20, timing.interTokenMs);
+    const words = REASONING.split(/(?<= )/);
+    for (let t = 0, i = 0; t < faults.reasoningMs; t += step, i++) {
+      each({ reasoning_content: words[i % words.length] });
+      await sleep(step, signal);
+    }
+  }
   for (let i = 0; ; i++) {
     if (i === faultAt(faults.stallAfterTokens, n)) return untilAborted(signal);
     if (i === faultAt(faults.cutAfterTokens, n)) return ex.cut();
     if (i === faultAt(faults.malformedAfterTokens, n)) send('{not json');
     if (i === n) break;
     if (i > 0) await sleep(timing.interTokenMs, signal);
-    chunk([{ index: 0, delta: { content: answer.tokens[i] }, finish_reason: null }]);
+    each({ content: answer.tokens[i] });
     if (i === 0) call.firstTokenAt = now();
   }
-  chunk([{ index: 0, delta: {}, finish_reason: answer.finishReason }]);
+  each({}, answer.finishReason);
   if (request.includeUsage && usage) chunk([], usage);
   send('[DONE]');
   res.end();
