@@ -42,7 +42,7 @@ export const chatRequestSchema = z.looseObject({
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   max_tokens: positiveInt,
   max_completion_tokens: positiveInt,
-  n: z.number().int().min(1).max(8).nullish(),
+  n: z.number().int().min(1).max(128).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   gateway: gatewayExtension.optional(),

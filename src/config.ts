@@ -47,6 +47,8 @@ const model = z.object({
   inputPer1M: z.number().nonnegative(),
   outputPer1M: z.number().nonnegative(),
   contextWindow: z.number().int().positive(),
+  /** The most completion tokens the model writes in one answer; requests asking more are refused or clamped. */
+  maxOutputTokens: z.number().int().positive().optional(),
   endpoints: z.array(endpoint).min(1),
   /** A cheaper model to fall back to when every endpoint of this one fails before the answer starts. */
   fallback: z.string().min(1).optional(),
@@ -161,6 +163,8 @@ export const configSchema = z
     cors: z.object({ allowOrigins: z.array(z.string().min(1)).default([]) }).prefault({}),
     /** Largest request body accepted, in bytes. @default 1 MiB */
     maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+    /** Most choices (`n`) one request may ask for. @default 128 (OpenAI's bound) */
+    maxChoices: z.number().int().min(1).max(128).default(128),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();

@@ -112,6 +112,16 @@ export const modelNotFound = (model: string) =>
     param: 'model',
   });
 
+export const contextLengthExceeded = (model: string, window: number, prompt: number, completion?: number) =>
+  new GatewayError(
+    `This model's maximum context length is ${window} tokens; the request needs about ${prompt} for the messages` +
+      (completion === undefined ? '.' : ` and ${completion} for the completion. Lower max_tokens or shorten the messages.`),
+    { status: 400, code: 'context_length_exceeded', param: completion === undefined ? 'messages' : 'max_tokens' },
+  );
+
+export const maxTokensTooLarge = (field: string, model: string, limit: number) =>
+  new GatewayError(`${field} is too large: "${model}" writes at most ${limit} completion tokens.`, { status: 400, code: 'invalid_value', param: field });
+
 export const routeNotFound = (method: string, path: string) =>
   new GatewayError(`No route for ${method} ${path}.`, { status: 404, code: 'not_found' });
 

@@ -1,25 +1,41 @@
 import type { Usage } from '../telemetry/trace';
 
-/** What the cache keeps of an answer: the assembled choices and the usage it cost the first time. */
+type Json = Record<string, unknown>;
+
+/**
+ * What the cache keeps of an answer: the assembled choices as the provider gave them (every
+ * message field, logprobs included), the provider's own top-level fields (system_fingerprint,
+ * service_tier …) and the usage it cost the first time. Version 2: entries of other versions
+ * read as a miss.
+ */
 export interface CachedAnswer {
-  v: 1;
+  v: 2;
   model: string;
-  choices: Array<{
-    index: number;
-    message: { role: 'assistant'; content: string | null; refusal: string | null; tool_calls?: unknown[] };
-    finish_reason: string | null;
-  }>;
+  choices: Array<{ index: number; message: Json; finish_reason: string | null; logprobs?: unknown; [k: string]: unknown }>;
   usage: Usage | null;
+  /** Top-level fields of the provider's answer besides the envelope. */
+  extra: Json;
 }
 
+const ENVELOPE = new Set(['id', 'object', 'created', 'model', 'choices', 'usage', 'gateway']);
+
 /** From the `chat.completion` body the assembler produced. */
-export function toCached(completion: Record<string, unknown>): CachedAnswer {
+export function toCached(completion: Json): CachedAnswer {
+  const extra: Json = {};
+  for (const key in completion) if (!ENVELOPE.has(key)) extra[key] = completion[key];
   return {
-    v: 1,
+    v: 2,
     model: completion.model as string,
-    choices: (completion.choices as CachedAnswer['choices']).map(({ index, message, finish_reason }) => ({ index, message, finish_reason })),
+    choices: completion.choices as CachedAnswer['choices'],
     usage: (completion.usage as Usage | null) ?? null,
+    extra,
   };
+}
+
+/** An entry written by this version of the gateway, readable as an answer. */
+export function isCachedAnswer(value: unknown): value is CachedAnswer {
+  const a = value as CachedAnswer | null;
+  return !!a && a.v === 2 && Array.isArray(a.choices) && typeof a.extra === 'object' && a.extra !== null;
 }
 
 /** A complete answer only: every choice finished, none truncated by max_tokens. */
@@ -27,22 +43,29 @@ export function isComplete(answer: CachedAnswer): boolean {
   return answer.choices.length > 0 && answer.choices.every((c) => c.finish_reason !== null && c.finish_reason !== 'length');
 }
 
-export function replayJson(answer: CachedAnswer, id: string, created: number): Record<string, unknown> {
-  return { id, object: 'chat.completion', created, model: answer.model, choices: answer.choices.map((c) => ({ ...c, logprobs: null })), usage: answer.usage };
+export function replayJson(answer: CachedAnswer, id: string, created: number): Json {
+  return { id, object: 'chat.completion', created, model: answer.model, ...answer.extra, choices: answer.choices, usage: answer.usage };
 }
 
+type ReplayChoice = { index: number; delta: Json; logprobs?: unknown; finish_reason: string | null };
+
 /**
- * The chunks a live stream would have sent after its role chunk: the text in word-sized deltas,
- * tool calls, the finish reason. (Usage, when asked for, is the caller's: it carries metadata.)
+ * The chunks a live stream would have sent after its role chunk: other message fields first
+ * (reasoning, annotations, audio …), then the text in word-sized deltas, the refusal, the tool
+ * calls, and the finish reason with the logprobs. (Usage, when asked for, is the caller's: it
+ * carries metadata.) Folding these chunks gives back the same message.
  */
-export function replayChunks(answer: CachedAnswer): Array<{ index: number; delta: Record<string, unknown>; finish_reason: string | null }> {
-  const out: Array<{ index: number; delta: Record<string, unknown>; finish_reason: string | null }> = [];
+export function replayChunks(answer: CachedAnswer): ReplayChoice[] {
+  const out: ReplayChoice[] = [];
   for (const c of answer.choices) {
-    for (const piece of (c.message.content ?? '').match(/\S*\s*/g) ?? []) if (piece) out.push({ index: c.index, delta: { content: piece }, finish_reason: null });
-    if (c.message.tool_calls?.length) {
-      out.push({ index: c.index, delta: { tool_calls: c.message.tool_calls.map((t, i) => ({ index: i, ...(t as object) })) }, finish_reason: null });
-    }
-    out.push({ index: c.index, delta: {}, finish_reason: c.finish_reason });
+    const { index, message, finish_reason, logprobs } = c;
+    const { role: _role, content, refusal, tool_calls: toolCalls, ...other } = message;
+    const delta = (d: Json) => out.push({ index, delta: d, finish_reason: null });
+    for (const [key, value] of Object.entries(other)) if (value != null && value !== '') delta({ [key]: value });
+    if (typeof content === 'string') for (const piece of content.match(/\S*\s*/g) ?? []) if (piece) delta({ content: piece });
+    if (typeof refusal === 'string' && refusal) delta({ refusal });
+    if (Array.isArray(toolCalls) && toolCalls.length) delta({ tool_calls: toolCalls.map((t, i) => ({ index: i, ...(t as Json) })) });
+    out.push({ index, delta: {}, ...(logprobs != null ? { logprobs } : {}), finish_reason });
   }
   return out;
 }

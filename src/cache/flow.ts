@@ -4,7 +4,7 @@ import type { Env } from '../env';
 import type { FanoutResult } from '../fanout/fanout';
 import type { Trace } from '../telemetry/trace';
 import { withTimeout } from '../util/deadlines';
-import { isComplete, type CachedAnswer } from './answer';
+import { isCachedAnswer, isComplete, type CachedAnswer } from './answer';
 import { layeredCache, singleFlight } from './isolate';
 import { cacheKey, cachePolicy, type KeyParts } from './key';
 import type { LayeredCache } from './layered';
@@ -109,8 +109,8 @@ export class CacheFlow {
 
   private hit(value: string, status: CacheStatus, coalesced = false): CachedAnswer | undefined {
     try {
-      const answer = JSON.parse(value) as CachedAnswer;
-      if (answer?.v !== 1 || !Array.isArray(answer.choices)) return undefined; // another shape: a miss
+      const answer: unknown = JSON.parse(value);
+      if (!isCachedAnswer(answer)) return undefined; // another shape or version: a miss
       this.status = status;
       if (coalesced) this.d.trace.set('cache_coalesced', true);
       return answer;

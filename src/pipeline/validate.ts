@@ -23,6 +23,8 @@ export function validateChatRequest(): MiddlewareHandler<AppEnv> {
       const param = formatPath(issue.path);
       throw invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param || undefined);
     }
+    const { maxChoices } = c.var.catalog.config;
+    if ((parsed.data.n ?? 1) > maxChoices) throw invalidRequest(`n: at most ${maxChoices} choices per request`, 'n');
     c.set('chat', parsed.data);
     end();
     await next();

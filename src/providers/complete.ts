@@ -2,7 +2,8 @@ import type { Budgets } from '../config';
 import { deadlineExceeded, upstreamBroken, upstreamTimeout } from '../errors';
 import { SseDecoder } from '../stream/sse-decoder';
 import type { ChatChunk } from '../stream/types';
-import { parseEvent } from '../stream/upstream-event';
+import { chunkCarries, parseEvent } from '../stream/upstream-event';
+import { readUsage } from '../telemetry/usage';
 import type { Trace } from '../telemetry/trace';
 import { Deadlines } from '../util/deadlines';
 import { openUpstream, type UpstreamTarget } from './openai-compatible';
@@ -19,9 +20,9 @@ export interface CompletionCall {
 
 /**
  * One upstream chat completion, each chunk handed to the sink as it arrives, under the request's
- * deadlines: the first token within `firstTokenMs` of the call's start, then no silence longer
- * than `idleMs`, all within `totalMs`. The upstream is always asked to stream (with usage), so the
- * same deadlines hold for clients that want one JSON answer. Resolves when the answer is complete;
+ * deadlines: the first delta of any kind within `firstTokenMs` of the call's start, then no
+ * silence longer than `idleMs`, all within `totalMs`. The upstream is always asked to stream (with
+ * usage), so the same deadlines hold for clients that want one JSON answer. Resolves when the answer is complete;
  * rejects with a GatewayError (or the client-gone reason) otherwise, the upstream fetch aborted.
  */
 export async function runCompletion(call: CompletionCall, sink: CompletionSink): Promise<void> {
@@ -51,18 +52,6 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     });
     let done = false;
     while (!done) {
-      if (sink.bulk && stream.started) {
-        // The rest in one native read: no JavaScript per chunk. The total deadline still holds
-        // (its abort cancels the fetch under the read); the idle one has done its job.
-        deadlines.clear('idle');
-        reader.releaseLock();
-        const rest = await readRest(res.body).catch((err: unknown) => {
-          throw deadlines.signal.aborted ? err : upstreamBroken('the connection was lost mid-answer');
-        });
-        // As bytes through the same decoder: a character split across the switch stays whole.
-        done = stream.feed(rest, sink);
-        break;
-      }
       let read: ReadableStreamReadResult<Uint8Array>;
       try {
         read = await reader.read();
@@ -81,7 +70,7 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     endStream({ malformed: stream.malformed });
     if (!stream.complete) throw upstreamBroken('the stream ended before the answer was complete');
     // Anything after [DONE] is not read; release the connection without waiting for it.
-    if (done && !sink.bulk) reader.cancel().catch(() => {});
+    if (done) reader.cancel().catch(() => {});
     deadlines.dispose();
   } catch (err) {
     // A read that failed because a deadline fired reports the deadline, not the read; either way
@@ -92,27 +81,12 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
   }
 }
 
-/**
- * The rest of a partly read body as text, without JavaScript per chunk: a pipe between two of the
- * runtime's native streams. (A body that was read from cannot back a new Response directly.)
- */
-async function readRest(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const pipe = new IdentityTransformStream();
-  const [bytes] = await Promise.all([new Response(pipe.readable).arrayBuffer(), body.pipeTo(pipe.writable)]);
-  return new Uint8Array(bytes);
-}
-
 /** Where a completion's chunks go. */
 export interface CompletionSink {
   /** Each upstream chunk, in order. */
   chunk(chunk: ChatChunk): void;
   /** Called after the chunks of one network read: the place to write them out as one batch. */
   flush?(): void;
-  /**
-   * Take the rest of the answer in one native read once the first token is in. For clients that
-   * want one JSON answer: per-chunk reads cost ~50 µs of CPU each in workerd (bench/profile.ts).
-   */
-  bulk?: boolean;
 }
 
 /** The per-stream state: decoding, the first-token moment, usage, completeness. */
@@ -143,28 +117,29 @@ class UpstreamStream {
       if (data === '[DONE]') return (this.done = true);
       const ev = parseEvent(data);
       if (ev.error) throw upstreamBroken(ev.error.message ?? 'error event');
+      // A chunk with fields of the wrong type may have lost part of the answer: this attempt
+      // fails (and fails over if nothing reached the client yet).
+      if (ev.invalid) throw upstreamBroken(`a malformed event (${ev.invalid})`);
       if (!ev.chunk) {
         this.trace.set('upstream_malformed_events', ++this.malformed);
         continue;
       }
       const chunk = ev.chunk;
-      if (!this.started && startsAnswer(chunk)) {
+      // Any delta the client will see — reasoning included — is the answer starting.
+      if (!this.started && chunkCarries(chunk)) {
         this.started = true;
         this.trace.set('ttft_ms', Math.round(this.trace.elapsed()));
         this.onFirstToken();
       }
-      if (chunk.usage) this.trace.usage = chunk.usage;
+      if (chunk.usage != null) {
+        const usage = readUsage(chunk.usage);
+        if (usage) this.trace.usage = usage;
+        else this.trace.set('upstream_usage_invalid', true);
+      }
       if (chunk.choices.some((c) => c.finish_reason)) this.finished = true;
       sink.chunk(chunk);
     }
     if (this.decoder.overflow) throw upstreamBroken('an event exceeded the size limit');
     return false;
   }
-}
-
-/** The first chunk that carries any part of the answer (text, refusal, a tool call, or the end). */
-export function startsAnswer(chunk: ChatChunk): boolean {
-  return chunk.choices.some(
-    (c) => !!c.delta?.content || !!c.delta?.refusal || !!c.delta?.tool_calls?.length || c.finish_reason != null,
-  );
 }

@@ -4,7 +4,8 @@ import { GatewayError, isGatewayError } from '../errors';
 import { fullJitter } from '../resilience/backoff';
 import type { ChatChunk } from '../stream/types';
 import { sleep } from '../util/sleep';
-import { runCompletion, startsAnswer, type CompletionCall, type CompletionSink } from './complete';
+import { chunkCarries } from '../stream/upstream-event';
+import { runCompletion, type CompletionCall, type CompletionSink } from './complete';
 import type { UpstreamTarget } from './openai-compatible';
 import type { ResilienceState } from './resilience-state';
 
@@ -60,7 +61,7 @@ export async function completeWithFailover(f: FailoverCall): Promise<Candidate> 
     const sink: CompletionSink = {
       ...f.sink,
       chunk: (chunk: ChatChunk) => {
-        delivered ||= startsAnswer(chunk);
+        delivered ||= chunkCarries(chunk);
         f.sink.chunk(chunk);
       },
     };

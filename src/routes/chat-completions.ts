@@ -12,6 +12,7 @@ import { planPrompt, providerRequest, type PromptMeta, type PromptPlan } from '.
 import type { CompletionCall, CompletionSink } from '../providers/complete';
 import { completeWithFailover, type Candidate } from '../providers/failover';
 import { resilienceFor } from '../providers/resilience-state';
+import { fitToModel } from '../routing/limits';
 import { resolveModel, type ResolvedModel } from '../routing/resolve-model';
 import { CompletionAssembler } from '../stream/assemble';
 import { earlySse, type SseWriter } from '../stream/early-sse';
@@ -38,6 +39,7 @@ interface Answer {
 export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   const { catalog, tenant, chat, trace } = c.var;
   const resolved = resolveModel(catalog, tenant, chat.model, chat);
+  fitToModel(chat, resolved.model, resolved.reason === 'requested');
   const fanout = planFanout(chat, catalog.config);
   const prompt = planPrompt(chat, !!fanout);
   trace.set('model', resolved.model.id);
@@ -89,9 +91,9 @@ async function jsonAnswer(c: Context<AppEnv>, a: Answer): Promise<Response> {
   const assembler = new CompletionAssembler();
   let result: Record<string, unknown> | undefined;
   try {
-    const served = await provider(c, a, body, signal, { chunk: (chunk) => assembler.add(chunk), bulk: true });
+    const served = await provider(c, a, body, signal, { chunk: (chunk) => assembler.add(chunk) });
     const cost = settleCost(trace, served, body, () => assembler.text());
-    const answer = assembler.result(a.reframer.id, a.reframer.created, a.reframer.model);
+    const answer = { ...assembler.result(a.reframer.id, a.reframer.created, a.reframer.model), usage: trace.usage };
     // A fallback's answer is not the routed model's, and one missing a stage is partial: neither is stored.
     if (!served.fallback && !fanout?.degraded.length) result = answer;
     const meta = { ...servedMeta(trace, served, cost), ...fanoutMeta(fanout), prompt };
@@ -107,7 +109,7 @@ function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Resp
   const { reframer } = a;
   const { response, done } = earlySse({
     headers: a.headers,
-    head: reframer.head({ request_id: trace.requestId, trace_id: trace.context.traceId }),
+    head: reframer.head({ request_id: trace.requestId, trace_id: trace.context.traceId }, a.chat.n ?? 1),
     heartbeatMs: a.call.budgets.heartbeatMs,
     errorEvent: (err) => streamError(trace, err),
     async run(out, clientGone) {
@@ -130,19 +132,20 @@ function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Resp
       if (fanout || prompt) sendMeta(out, reframer, { degraded: fanout?.degraded ?? [], prompt });
       // The answer is assembled on the side only when it may be stored.
       const assembler = a.cache.status === 'miss' ? new CompletionAssembler() : undefined;
+      // Without an assembler, the text is counted for a usage estimate should the provider give none.
       let text = '';
       let complete = false;
       try {
         const served = await provider(c, a, body, signal, {
           chunk: (chunk) => {
-            text += chunk.choices[0]?.delta?.content ?? '';
-            assembler?.add(chunk);
+            if (assembler) assembler.add(chunk);
+            else for (const choice of chunk.choices) text += deltaText(choice.delta);
             const json = reframer.chunk(chunk);
             if (json) out.data(json);
           },
           flush: () => out.flush(),
         });
-        const cost = settleCost(trace, served, body, () => text);
+        const cost = settleCost(trace, served, body, () => assembler?.text() ?? text);
         if (a.chat.stream_options?.include_usage) {
           const meta = { ...servedMeta(trace, served, cost), degraded: fanout?.degraded ?? [] };
           out.data(reframer.usage(trace.usage!, meta));
@@ -151,11 +154,13 @@ function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Resp
         complete = !signal.aborted && !served.fallback && !fanout?.degraded.length;
       } finally {
         // A stream that ended early still used tokens: count what was streamed (rate limits, cost).
-        if (!trace.usage && text) {
-          trace.usage = estimateUsage(body.messages as Array<{ content?: unknown }>, text);
+        const streamed = assembler?.text() ?? text;
+        if (!trace.usage && streamed) {
+          trace.usage = estimateUsage(body.messages as Array<{ content?: unknown }>, streamed);
           trace.set('usage_estimated', true);
         }
-        a.cache.complete(complete && assembler ? toCached(assembler.result(reframer.id, reframer.created, reframer.model)) : undefined);
+        const answer = complete && assembler ? { ...assembler.result(reframer.id, reframer.created, reframer.model), usage: trace.usage } : undefined;
+        a.cache.complete(answer && toCached(answer));
       }
     },
   });
@@ -176,7 +181,7 @@ function replayMeta(a: Answer, hit: CachedAnswer): Record<string, unknown> {
 
 /** A cached answer in the same shape as a live stream: deltas, finish, usage when asked for. */
 function replayStream(out: SseWriter, a: Answer, hit: CachedAnswer, degraded: string[] = []): void {
-  for (const choice of replayChunks(hit)) out.data(a.reframer.chunk({ choices: [choice] })!);
+  for (const choice of replayChunks(hit)) out.data(a.reframer.chunk({ ...hit.extra, choices: [choice] })!);
   if (a.chat.stream_options?.include_usage && hit.usage) out.data(a.reframer.usage(hit.usage, { ...replayMeta(a, hit), degraded }));
   out.flush();
 }
@@ -228,7 +233,22 @@ function fanoutDeps(c: Context<AppEnv>, signal: AbortSignal) {
 
 /** Who answered and what it cost: on the JSON body and on a stream's final usage chunk. */
 function servedMeta(trace: Trace, served: Candidate, cost: number): Record<string, unknown> {
-  return { request_id: trace.requestId, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id };
+  const meta: Record<string, unknown> = { request_id: trace.requestId, cost_usd: cost, model: served.model.id, endpoint: served.endpoint.id };
+  if (trace.fields.usage_estimated) meta.usage_estimated = true;
+  return meta;
+}
+
+/** The strings a delta adds to the answer (text, reasoning, refusal, tool arguments), for estimates. */
+function deltaText(delta: Record<string, unknown>): string {
+  let out = '';
+  for (const key in delta) {
+    const value = delta[key];
+    if (typeof value === 'string' && key !== 'role') out += value;
+  }
+  for (const t of (delta.tool_calls as Array<{ function?: { arguments?: unknown } }> | undefined) ?? []) {
+    if (typeof t.function?.arguments === 'string') out += t.function.arguments;
+  }
+  return out;
 }
 
 /** Gateway metadata about the fan-out, for the response body or a stream chunk. */

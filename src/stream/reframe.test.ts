@@ -11,9 +11,21 @@ describe('Reframer', () => {
       object: 'chat.completion.chunk',
       created: 1700000000,
       model: 'sim-small',
-      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }],
+      choices: [{ index: 0, delta: { role: 'assistant' }, logprobs: null, finish_reason: null }],
       gateway: { request_id: 'req_1' },
     });
+  });
+
+  it('gives every choice its role when n > 1', () => {
+    expect(parse(r.head({}, 3)).choices.map((c: { index: number; delta: unknown }) => [c.index, c.delta])).toEqual([
+      [0, { role: 'assistant' }], [1, { role: 'assistant' }], [2, { role: 'assistant' }],
+    ]);
+  });
+
+  it('passes reasoning-only deltas, logprobs and the provider\'s top-level fields on', () => {
+    const out = parse(r.chunk({ service_tier: 'flex', system_fingerprint: 'fp', usage: null, choices: [{ index: 1, delta: { reasoning_content: 'hm' }, logprobs: null, finish_reason: null }] }));
+    expect(out).toMatchObject({ service_tier: 'flex', system_fingerprint: 'fp', choices: [{ index: 1, delta: { reasoning_content: 'hm' } }] });
+    expect(out).not.toHaveProperty('usage');
   });
 
   it('rewrites id and model, and drops the upstream role announcement', () => {

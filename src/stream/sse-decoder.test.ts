@@ -25,10 +25,30 @@ describe('parseEvent', () => {
     expect(parseEvent(chunk('a')).chunk?.choices[0]?.delta.content).toBe('a');
   });
 
-  it('flags malformed JSON and non-chunk objects', () => {
+  it('flags malformed JSON and non-chunk objects (skipped and counted)', () => {
     expect(parseEvent('{not json')).toEqual({ malformed: true });
     expect(parseEvent('42')).toEqual({ malformed: true });
     expect(parseEvent('{"foo":1}')).toEqual({ malformed: true });
+  });
+
+  it.each([
+    '{"choices":[null]}',
+    '{"choices":5}',
+    '{"choices":[{"index":0,"delta":{"tool_calls":5}}]}',
+    '{"choices":[{"index":0,"delta":{"tool_calls":[null]}}]}',
+    '{"choices":[{"index":0,"delta":{"tool_calls":[{"index":"a"}]}}]}',
+    '{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":7}}]}}]}',
+    '{"choices":[{"index":-1,"delta":{}}]}',
+    '{"choices":[{"index":1e9,"delta":{}}]}',
+    '{"choices":[{"index":0,"delta":{"content":{"a":1}}}]}',
+    '{"choices":[{"index":0,"delta":"x"}]}',
+    '{"choices":[{"index":0,"delta":{},"finish_reason":3}]}',
+  ])('flags a chunk with fields of the wrong type as invalid: %s', (data) => {
+    expect(parseEvent(data).invalid).toEqual(expect.any(String));
+  });
+
+  it('fills in an omitted index and delta', () => {
+    expect(parseEvent('{"choices":[{"finish_reason":"stop"}]}').chunk?.choices[0]).toEqual({ index: 0, delta: {}, finish_reason: 'stop' });
   });
 
   it('surfaces an upstream error event', () => {

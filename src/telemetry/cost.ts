@@ -6,9 +6,13 @@ export interface Prices {
   outputPer1M: number;
 }
 
-/** USD for one request: usage × the catalog's per-million-token prices. */
+/**
+ * USD for one request: usage × the catalog's per-million-token prices. Usage has been checked
+ * (telemetry/usage.ts); the result is finite and ≥ 0 whatever reaches here.
+ */
 export function costUsd(usage: Usage, prices: Prices): number {
   const micro = usage.prompt_tokens * prices.inputPer1M + usage.completion_tokens * prices.outputPer1M;
+  if (!Number.isFinite(micro) || micro < 0) return 0;
   // Round to 1e-10 USD so sums of floats do not print as 0.30000000000000004.
   return Math.round(micro / 1e6 * 1e10) / 1e10;
 }
