@@ -38,9 +38,17 @@ export function isCachedAnswer(value: unknown): value is CachedAnswer {
   return !!a && a.v === 2 && Array.isArray(a.choices) && typeof a.extra === 'object' && a.extra !== null;
 }
 
-/** A complete answer only: every choice finished, none truncated by max_tokens. */
+/**
+ * Every choice ended with a finish reason: an answer identical requests waiting on it may share,
+ * even one cut at their (identical) max_tokens — which is still never stored.
+ */
+export function isFinished(answer: CachedAnswer): boolean {
+  return answer.choices.length > 0 && answer.choices.every((c) => c.finish_reason !== null);
+}
+
+/** A complete answer only (what may be stored): every choice finished, none truncated by max_tokens. */
 export function isComplete(answer: CachedAnswer): boolean {
-  return answer.choices.length > 0 && answer.choices.every((c) => c.finish_reason !== null && c.finish_reason !== 'length');
+  return isFinished(answer) && answer.choices.every((c) => c.finish_reason !== 'length');
 }
 
 export function replayJson(answer: CachedAnswer, id: string, created: number): Json {

@@ -3,11 +3,13 @@ import type { Config, TenantConfig } from '../config';
 import type { Env } from '../env';
 import type { FanoutResult } from '../fanout/fanout';
 import type { Trace } from '../telemetry/trace';
-import { withTimeout } from '../util/deadlines';
-import { isCachedAnswer, isComplete, type CachedAnswer } from './answer';
+import { deadlineExceeded, toGatewayError } from '../errors';
+import { abortable, withTimeout } from '../util/deadlines';
+import { isCachedAnswer, isComplete, isFinished, type CachedAnswer } from './answer';
 import { layeredCache, singleFlight } from './isolate';
 import { cacheKey, cachePolicy, type KeyParts } from './key';
 import type { LayeredCache } from './layered';
+import type { FlightOutcome, Lead } from './single-flight';
 
 export type CacheStatus = 'hit-memory' | 'hit-redis' | 'hit-kv' | 'miss' | 'bypass';
 
@@ -22,17 +24,28 @@ export interface CacheDeps {
   waitUntil(p: Promise<unknown>): void;
 }
 
+/** What the work that answers a request hands back to `CacheFlow.produce`. */
+export interface Produced<T> {
+  result: T;
+  /** The answer as the cache keeps it, for identical requests waiting on this one (and the store). */
+  answer?: () => CachedAnswer;
+  /** The answer may be stored, not only shared: not a fallback's, no fan-out stage missing. */
+  storable: boolean;
+}
+
 /**
  * One request's way through the cache: look up (after the fan-out, when there is one, so the key
- * holds the retrieval fingerprint), join an identical request already in flight, or lead and
- * store the answer — complete answers only, written off the response path.
+ * holds the retrieval fingerprint), follow an identical request already in flight, or lead — and
+ * then `produce` the answer, which ends the flight it leads exactly once and stores the answer
+ * (complete answers only, written off the response path).
  */
 export class CacheFlow {
   status: CacheStatus = 'bypass';
   private readonly policy: { read: boolean; write: boolean };
   private cache?: LayeredCache;
   private key?: string;
-  private settle?: (answer: string | undefined) => void;
+  /** Set when this request leads the flight for its key; `produce` ends it. */
+  private lead?: Lead<CachedAnswer>;
   private deferred = false;
 
   constructor(private readonly d: CacheDeps) {
@@ -43,9 +56,10 @@ export class CacheFlow {
    * The cached answer for this request, if a layer has it, or an identical request in flight.
    * With `fast` (a stream about to open) only memory is read now; `resume`, called once the
    * stream is open, reads the slower layers and waits for a leader, so neither ever holds back
-   * the stream's first bytes.
+   * the stream's first bytes. Throws the error of a leader that failed while this one waited.
+   * `signal`: this request's client leaving, which ends the wait.
    */
-  async lookup(fanout?: FanoutResult, { fast = false } = {}): Promise<CachedAnswer | undefined> {
+  async lookup(fanout?: FanoutResult, { fast = false, signal }: { fast?: boolean; signal?: AbortSignal } = {}): Promise<CachedAnswer | undefined> {
     if (!this.policy.read && !this.policy.write) return undefined;
     this.cache = layeredCache(this.d.env, this.d.config);
     this.key = await cacheKey(keyParts(this.d, fanout));
@@ -54,17 +68,17 @@ export class CacheFlow {
       this.deferred = true;
       return this.search(0, 1, false);
     }
-    return this.search(0, Infinity, true);
+    return this.search(0, Infinity, true, signal);
   }
 
   /** The rest of a `fast` lookup: slower layers, then a leader in flight, else lead. */
-  async resume(): Promise<CachedAnswer | undefined> {
+  async resume(signal?: AbortSignal): Promise<CachedAnswer | undefined> {
     if (!this.deferred) return undefined;
     this.deferred = false;
-    return this.search(1, Infinity, true);
+    return this.search(1, Infinity, true, signal);
   }
 
-  private async search(from: number, to: number, last: boolean): Promise<CachedAnswer | undefined> {
+  private async search(from: number, to: number, last: boolean, signal?: AbortSignal): Promise<CachedAnswer | undefined> {
     const end = this.d.trace.span('cache');
     const cache = this.cache!;
     const key = this.key!;
@@ -73,18 +87,20 @@ export class CacheFlow {
         const hit = await cache.get(key, from, to);
         if (hit) {
           this.d.waitUntil(hit.backfill);
-          const answer = this.hit(hit.value, `hit-${hit.layer}`);
-          if (answer) return answer;
+          const answer = parseCached(hit.value);
+          if (answer) {
+            this.status = `hit-${hit.layer}`;
+            return answer;
+          }
         }
-        if (!last) return undefined;
-        const leader = singleFlight.join(key);
-        if (leader) {
-          const answer = await this.awaitLeader(leader);
-          if (answer) return answer;
-        }
+        return last ? await this.fly(key, signal) : undefined;
       }
-      // Only a request that reads may lead: a `refresh` must not take over a flight in progress.
-      if (last && this.policy.write && (this.policy.read || !singleFlight.join(key))) this.settle = singleFlight.lead(key);
+      // A `refresh` (writes, does not read) leads only when no flight is under way: it must not
+      // take one over, nor wait on one.
+      if (last && this.policy.write) {
+        const seat = singleFlight.enter(key);
+        if (seat.role === 'leader') this.lead = seat.lead;
+      }
       return undefined;
     } finally {
       if (cache.failures.length) this.d.trace.set('cache_degraded', cache.failures.join(','));
@@ -93,30 +109,75 @@ export class CacheFlow {
     }
   }
 
-  /** The answer of an identical request in flight (bounded by totalMs). */
-  private async awaitLeader(leader: Promise<string | undefined>): Promise<CachedAnswer | undefined> {
-    const answer = await withTimeout(leader, this.d.config.budgets.totalMs).catch(() => undefined);
-    return answer ? this.hit(answer, 'hit-memory', true) : undefined;
-  }
-
-  /** The leader's outcome: stored when complete; followers get it either way (undefined = do it yourself). */
-  complete(answer: CachedAnswer | undefined): void {
-    const text = answer && isComplete(answer) ? JSON.stringify(answer) : undefined;
-    this.settle?.(text);
-    this.settle = undefined;
-    if (text && this.key && this.cache && this.policy.write) this.d.waitUntil(this.cache.set(this.key, text));
-  }
-
-  private hit(value: string, status: CacheStatus, coalesced = false): CachedAnswer | undefined {
-    try {
-      const answer: unknown = JSON.parse(value);
-      if (!isCachedAnswer(answer)) return undefined; // another shape or version: a miss
-      this.status = status;
-      if (coalesced) this.d.trace.set('cache_coalesced', true);
-      return answer;
-    } catch {
-      return undefined; // an unreadable entry is a miss
+  /**
+   * Follows an identical request in flight — replaying its answer, or answering with its error —
+   * or leads. When a leader abandons its flight, the first follower to wake leads the next one
+   * and the others follow that: one upstream call at a time, never one per follower (issue #9).
+   */
+  private async fly(key: string, signal?: AbortSignal): Promise<CachedAnswer | undefined> {
+    for (;;) {
+      const seat = singleFlight.enter(key);
+      if (seat.role === 'leader') {
+        this.lead = seat.lead;
+        return undefined;
+      }
+      const outcome = await this.awaitLeader(seat.outcome, signal);
+      if (outcome.kind === 'abandoned') continue;
+      this.d.trace.set('cache_coalesced', true);
+      if (outcome.kind === 'error') throw outcome.error;
+      this.status = 'hit-memory';
+      return outcome.answer;
     }
+  }
+
+  /** A leader's outcome, waited for no longer than this request's own deadline or its client. */
+  private awaitLeader(outcome: Promise<FlightOutcome<CachedAnswer>>, signal?: AbortSignal): Promise<FlightOutcome<CachedAnswer>> {
+    const { totalMs } = this.d.config.budgets;
+    const waited = withTimeout(outcome, totalMs - this.d.trace.elapsed(), () => deadlineExceeded(totalMs));
+    return signal ? abortable(waited, signal) : waited;
+  }
+
+  /**
+   * Runs the work that answers this request (after a lookup that found nothing) and ends the
+   * flight it leads with the outcome — exactly once, whatever happens. A finished answer is
+   * shared with the followers (and stored when storable and complete); a failure is shared, so
+   * they answer with it instead of each retrying; a leader whose client left (its upstream call
+   * cancelled) or that has no finished answer hands the flight over to one follower.
+   * `signal`: this request's client leaving.
+   */
+  async produce<T>(signal: AbortSignal, work: () => Promise<Produced<T>>): Promise<T> {
+    const lead = this.lead;
+    this.lead = undefined;
+    let outcome: FlightOutcome<CachedAnswer> = { kind: 'abandoned' };
+    try {
+      const { result, answer: assembled, storable } = await work();
+      // Assembled only for someone: followers, or the store.
+      const answer = !signal.aborted && (lead || (storable && this.policy.write)) ? assembled?.() : undefined;
+      if (answer && isFinished(answer)) {
+        outcome = { kind: 'answer', answer };
+        if (storable && isComplete(answer)) this.store(answer);
+      }
+      return result;
+    } catch (err) {
+      if (!signal.aborted) outcome = { kind: 'error', error: toGatewayError(err) };
+      throw err;
+    } finally {
+      lead?.land(outcome);
+    }
+  }
+
+  private store(answer: CachedAnswer): void {
+    if (this.key && this.cache && this.policy.write) this.d.waitUntil(this.cache.set(this.key, JSON.stringify(answer)));
+  }
+}
+
+/** A stored entry, or undefined when it is unreadable or of another shape (a miss). */
+function parseCached(value: string): CachedAnswer | undefined {
+  try {
+    const answer: unknown = JSON.parse(value);
+    return isCachedAnswer(answer) ? answer : undefined; // another shape or version: a miss
+  } catch {
+    return undefined;
   }
 }
 

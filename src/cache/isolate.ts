@@ -1,6 +1,7 @@
 import { Redis } from '@upstash/redis/cloudflare';
 import type { Config } from '../config';
 import type { Env } from '../env';
+import type { CachedAnswer } from './answer';
 import { systemClock } from '../util/clock';
 import { LayeredCache, type LayerTtl } from './layered';
 import { KvLayer, MemoryLayer, RedisLayer } from './layers';
@@ -9,7 +10,7 @@ import { SingleFlight } from './single-flight';
 /** The isolate's L1 and single-flight table; L2 and L3 come from the bindings present. */
 const memory = new MemoryLayer(systemClock);
 const retrievalMemory = new MemoryLayer(systemClock, 4 * 1024 * 1024);
-export const singleFlight = new SingleFlight();
+export const singleFlight = new SingleFlight<CachedAnswer>();
 
 let redis: { key: string; client: Redis } | undefined;
 let kv: { ns: KVNamespace; layer: KvLayer } | undefined;

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ChatRequest } from '../chat-request';
 import { errorBody, logInternalError, toGatewayError } from '../errors';
 import { replayChunks, replayJson, toCached, type CachedAnswer } from '../cache/answer';
-import { CacheFlow } from '../cache/flow';
+import { CacheFlow, type Produced } from '../cache/flow';
 import { retrievalCacheLayers } from '../cache/isolate';
 import { sourcesOf } from '../fanout/augment';
 import { runFanout, type FanoutPlan, type FanoutResult } from '../fanout/fanout';
@@ -67,7 +67,7 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   };
   // Without a fan-out the key is known now: a hit is answered before any stream opens.
   if (!fanout) {
-    const hit = await answer.cache.lookup(undefined, { fast: !!chat.stream });
+    const hit = await answer.cache.lookup(undefined, { fast: !!chat.stream, signal: c.req.raw.signal });
     // A stream's header can only tell a memory hit (or bypass); other outcomes ride on its metadata.
     if (!chat.stream || answer.cache.status !== 'miss') answer.headers['x-gateway-cache'] = answer.cache.status;
     if (hit) return chat.stream ? streamAnswer(c, answer, hit) : c.json(replayBody(answer, hit), 200, answer.headers);
@@ -82,26 +82,21 @@ async function jsonAnswer(c: Context<AppEnv>, a: Answer): Promise<Response> {
   const headers: Record<string, string> = { ...a.headers };
   if (fanout?.degraded.length) headers['x-gateway-degraded'] = fanout.degraded.join(',');
   if (fanout) {
-    const hit = await a.cache.lookup(fanout);
+    const hit = await a.cache.lookup(fanout, { signal });
     headers['x-gateway-cache'] = a.cache.status;
     if (hit) return c.json({ ...replayBody(a, hit), gateway: { ...replayMeta(a, hit), ...fanoutMeta(fanout) } }, 200, headers);
   }
-  const { body, prompt } = await providerRequest(a.chat, a.prompt, fanout);
-  recordPrompt(trace, prompt);
-  const assembler = new CompletionAssembler();
-  let result: Record<string, unknown> | undefined;
-  try {
+  return a.cache.produce(signal, async () => {
+    const { body, prompt } = await providerRequest(a.chat, a.prompt, fanout);
+    recordPrompt(trace, prompt);
+    const assembler = new CompletionAssembler();
     const served = await provider(c, a, body, signal, { chunk: (chunk) => assembler.add(chunk) });
     const cost = settleCost(trace, served, body, () => assembler.text());
     const answer = { ...assembler.result(a.reframer.id, a.reframer.created, a.reframer.model), usage: trace.usage };
-    // A fallback's answer is not the routed model's, and one missing a stage is partial: neither is stored.
-    if (!served.fallback && !fanout?.degraded.length) result = answer;
     const meta = { ...servedMeta(trace, served, cost), ...fanoutMeta(fanout), prompt };
     Object.assign(headers, { 'x-gateway-model': served.model.id, 'x-gateway-endpoint': served.endpoint.id, 'x-gateway-cost-usd': String(cost) });
-    return c.json({ ...answer, gateway: meta }, 200, headers);
-  } finally {
-    a.cache.complete(result && toCached(result));
-  }
+    return produced(c.json({ ...answer, gateway: meta }, 200, headers), a, served, fanout, assembler);
+  });
 }
 
 function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Response {
@@ -114,59 +109,72 @@ function streamAnswer(c: Context<AppEnv>, a: Answer, early?: CachedAnswer): Resp
     errorEvent: (err) => streamError(trace, err),
     async run(out, clientGone) {
       if (early) return replayStream(out, a, early);
-      const resumed = await a.cache.resume();
+      const signal = AbortSignal.any([clientGone, c.req.raw.signal]);
+      const resumed = await a.cache.resume(signal);
       if (resumed) {
         sendMeta(out, reframer, { cache: a.cache.status });
         return replayStream(out, a, resumed);
       }
-      const signal = AbortSignal.any([clientGone, c.req.raw.signal]);
       // Sources go out the moment retrieval settles, while tools may still be running.
       const fanout = a.fanout && (await runFanout(a.fanout, fanoutDeps(c, signal), (r) => sendMeta(out, reframer, fanoutMeta(r))));
       if (fanout) {
-        const hit = await a.cache.lookup(fanout);
+        const hit = await a.cache.lookup(fanout, { signal });
         sendMeta(out, reframer, { cache: a.cache.status });
         if (hit) return replayStream(out, a, hit, fanout.degraded);
       }
-      const { body, prompt } = await providerRequest(a.chat, a.prompt, fanout);
-      recordPrompt(trace, prompt);
-      if (fanout || prompt) sendMeta(out, reframer, { degraded: fanout?.degraded ?? [], prompt });
-      // The answer is assembled on the side only when it may be stored.
-      const assembler = a.cache.status === 'miss' ? new CompletionAssembler() : undefined;
-      // Without an assembler, the text is counted for a usage estimate should the provider give none.
-      let text = '';
-      let complete = false;
-      try {
-        const served = await provider(c, a, body, signal, {
-          chunk: (chunk) => {
-            if (assembler) assembler.add(chunk);
-            else for (const choice of chunk.choices) text += deltaText(choice.delta);
-            const json = reframer.chunk(chunk);
-            if (json) out.data(json);
-          },
-          flush: () => out.flush(),
-        });
-        const cost = settleCost(trace, served, body, () => assembler?.text() ?? text);
-        if (a.chat.stream_options?.include_usage) {
-          const meta = { ...servedMeta(trace, served, cost), degraded: fanout?.degraded ?? [] };
-          out.data(reframer.usage(trace.usage!, meta));
+      // An answer cut short (either signal) is neither shared nor stored: `produce` sees the signal.
+      return a.cache.produce(signal, async () => {
+        const { body, prompt } = await providerRequest(a.chat, a.prompt, fanout);
+        recordPrompt(trace, prompt);
+        if (fanout || prompt) sendMeta(out, reframer, { degraded: fanout?.degraded ?? [], prompt });
+        // The answer is assembled on the side only when it may be shared or stored.
+        const assembler = a.cache.status === 'miss' ? new CompletionAssembler() : undefined;
+        // Without an assembler, the text is counted for a usage estimate should the provider give none.
+        let text = '';
+        const streamed = () => assembler?.text() ?? text;
+        try {
+          const served = await provider(c, a, body, signal, {
+            chunk: (chunk) => {
+              if (assembler) assembler.add(chunk);
+              else for (const choice of chunk.choices) text += deltaText(choice.delta);
+              const json = reframer.chunk(chunk);
+              if (json) out.data(json);
+            },
+            flush: () => out.flush(),
+          });
+          const cost = settleCost(trace, served, body, streamed);
+          if (a.chat.stream_options?.include_usage) {
+            const meta = { ...servedMeta(trace, served, cost), degraded: fanout?.degraded ?? [] };
+            out.data(reframer.usage(trace.usage!, meta));
+          }
+          return produced(undefined, a, served, fanout, assembler);
+        } finally {
+          // A stream that ended early still used tokens: count what was streamed (rate limits, cost).
+          if (!trace.usage && streamed()) {
+            trace.usage = estimateUsage(body.messages as Array<{ content?: unknown }>, streamed());
+            trace.set('usage_estimated', true);
+          }
         }
-        // Not stored: abandoned (either signal), a fallback's, or one missing a stage (partial).
-        complete = !signal.aborted && !served.fallback && !fanout?.degraded.length;
-      } finally {
-        // A stream that ended early still used tokens: count what was streamed (rate limits, cost).
-        const streamed = assembler?.text() ?? text;
-        if (!trace.usage && streamed) {
-          trace.usage = estimateUsage(body.messages as Array<{ content?: unknown }>, streamed);
-          trace.set('usage_estimated', true);
-        }
-        const answer = complete && assembler ? { ...assembler.result(reframer.id, reframer.created, reframer.model), usage: trace.usage } : undefined;
-        a.cache.complete(answer && toCached(answer));
-      }
+      });
     },
   });
   trace.finished = done.then((outcome) => trace.set('outcome', outcome));
   c.executionCtx.waitUntil(trace.finished);
   return response;
+}
+
+/**
+ * What a served answer hands the cache. Identical requests waiting on this one share it; it is
+ * stored unless it is a fallback's (not the routed model's) or misses a fan-out stage (partial).
+ * It names the model that served it, so a shared fallback answer says so.
+ */
+function produced<T>(result: T, a: Answer, served: Candidate, fanout: FanoutResult | undefined, assembler?: CompletionAssembler): Produced<T> {
+  const { id, created, model } = a.reframer;
+  return {
+    result,
+    answer: assembler && (() => ({ ...toCached({ ...assembler.result(id, created, model), usage: a.call.trace.usage }), model: served.model.id })),
+    storable: !served.fallback && !fanout?.degraded.length,
+  };
 }
 
 /** A cached answer as one JSON, at zero cost. */
