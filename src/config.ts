@@ -161,6 +161,11 @@ export const configSchema = z
     cors: z.object({ allowOrigins: z.array(z.string().min(1)).default([]) }).prefault({}),
     /** Largest request body accepted, in bytes. @default 1 MiB */
     maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+    /**
+     * Deepest nesting of objects and arrays a request body may have (a 400 beyond it). Bounds the
+     * work of every later encoding of the body (cache key, idempotency fingerprint). @default 64
+     */
+    maxJsonDepth: z.number().int().min(8).max(1000).default(64),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
