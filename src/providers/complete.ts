@@ -6,6 +6,7 @@ import { parseEvent } from '../stream/upstream-event';
 import type { Trace } from '../telemetry/trace';
 import { Deadlines } from '../util/deadlines';
 import { openUpstream, type UpstreamTarget } from './openai-compatible';
+import { providerText } from './upstream-errors';
 
 export interface CompletionCall {
   target: UpstreamTarget;
@@ -45,7 +46,7 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     const reader = res.body.getReader();
     // One listener for the whole stream: a deadline or the client going away ends the pending read.
     deadlines.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
-    const stream = new UpstreamStream(trace, () => {
+    const stream = new UpstreamStream(trace, [call.target.apiKey], () => {
       deadlines.clear('first');
       deadlines.sliding('idle', budgets.idleMs, () => upstreamTimeout('a token for a while', budgets.idleMs));
     });
@@ -125,6 +126,8 @@ class UpstreamStream {
 
   constructor(
     private readonly trace: Trace,
+    /** Masked in provider text passed on (an error event's message). */
+    private readonly secrets: ReadonlyArray<string | undefined>,
     private readonly onFirstToken: () => void,
   ) {}
 
@@ -142,7 +145,11 @@ class UpstreamStream {
     for (const data of events) {
       if (data === '[DONE]') return (this.done = true);
       const ev = parseEvent(data);
-      if (ev.error) throw upstreamBroken(ev.error.message ?? 'error event');
+      if (ev.error) {
+        // Untrusted: the message may be anything, and may echo the key.
+        const message = typeof ev.error.message === 'string' ? ev.error.message : 'error event';
+        throw upstreamBroken(providerText(message, this.secrets));
+      }
       if (!ev.chunk) {
         this.trace.set('upstream_malformed_events', ++this.malformed);
         continue;

@@ -38,7 +38,7 @@ export async function openUpstream(
   }
   if (!res.ok) {
     const text = await abortable(readBounded(res), signal).catch(() => '');
-    throw upstreamHttpError(res.status, text, res.headers.get('retry-after'));
+    throw upstreamHttpError(res.status, text, res.headers.get('retry-after'), { secrets: [target.apiKey] });
   }
   if (!res.body) throw upstreamBroken('the response had no body');
   return res as Response & { body: ReadableStream<Uint8Array> };
