@@ -108,6 +108,11 @@ const routing = z.object({
 });
 
 const resilience = z.object({
+  /**
+   * Longest pause a provider's `Retry-After` can impose: on the endpoint (it takes no requests
+   * meanwhile) and in the `Retry-After` passed on to clients. @default 60
+   */
+  maxRetryAfterSeconds: z.number().int().positive().default(60),
   breaker: z
     .object({
       consecutiveFailures: z.number().int().positive().default(5),

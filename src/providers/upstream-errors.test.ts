@@ -47,6 +47,18 @@ describe('upstreamHttpError', () => {
   });
 });
 
+describe('Retry-After cap', () => {
+  it('caps delta-seconds and far-off HTTP dates, for the client and for the endpoint pause alike', () => {
+    for (const header of ['99999', 'Fri, 01 Jan 2100 00:00:00 GMT']) {
+      for (const status of [429, 503]) {
+        const err = upstreamHttpError(status, '', header, { maxRetryAfterSeconds: 60 });
+        expect([err.retryAfter, err.upstreamRetryAfter]).toEqual([60, 60]);
+      }
+    }
+    expect(upstreamHttpError(429, '', '7', { maxRetryAfterSeconds: 60 }).retryAfter).toBe(7);
+  });
+});
+
 describe('parseRetryAfter', () => {
   it('reads delta-seconds and HTTP dates', () => {
     const now = Date.parse('2026-11-27T00:00:00Z');

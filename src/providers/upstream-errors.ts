@@ -4,6 +4,8 @@ import { scrubSecrets } from './scrub';
 export interface UpstreamErrorOptions {
   /** Secrets to mask in the provider's text besides anything key-shaped: the endpoint's key. */
   secrets?: ReadonlyArray<string | undefined>;
+  /** `Retry-After` is advice, bounded here: a provider cannot park an endpoint for days. */
+  maxRetryAfterSeconds?: number;
 }
 
 /** Longest provider text passed on to a client. */
@@ -22,7 +24,8 @@ export function providerText(text: string, secrets: UpstreamErrorOptions['secret
  */
 export function upstreamHttpError(status: number, body: string, retryAfterHeader: string | null, opts: UpstreamErrorOptions = {}): GatewayError {
   const upstream = readErrorBody(body, opts.secrets);
-  const retryAfter = parseRetryAfter(retryAfterHeader);
+  const asked = parseRetryAfter(retryAfterHeader);
+  const retryAfter = asked === undefined || opts.maxRetryAfterSeconds === undefined ? asked : Math.min(asked, opts.maxRetryAfterSeconds);
   if (status === 400 || status === 413 || status === 422) {
     return new GatewayError(`The model provider rejected the request: ${upstream.message ?? `HTTP ${status}`}`, {
       status,
