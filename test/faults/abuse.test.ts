@@ -3,16 +3,22 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProvider, type SimProvider } from '../../sim/provider.ts';
-import { TENANT_KEY, TEST_BINDINGS, testConfig } from '../harness/config.ts';
+import { TEST_BINDINGS, testConfig } from '../harness/config.ts';
 import { startGateway, type Gateway } from '../harness/gateway.ts';
 import { chat } from '../harness/requests.ts';
+
+const LANES_KEY = 'sk-test-lanes-0123456789';
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 let provider: SimProvider;
 let gateway: Gateway;
 
 beforeAll(async () => {
   provider = await startProvider();
-  gateway = await startGateway(testConfig({ providerUrl: provider.url }), TEST_BINDINGS);
+  const cfg = testConfig({ providerUrl: provider.url });
+  // Limits on the interactive lane only: batch must not be a way around them.
+  cfg.tenants.push({ id: 'lanes', apiKeyHashes: [sha256(LANES_KEY)], limits: { interactive: { capacity: 3, refillPerSecond: 0.001 } } });
+  gateway = await startGateway(cfg, TEST_BINDINGS);
 });
 afterAll(async () => {
   await gateway?.close();
@@ -50,5 +56,20 @@ describe('deeply nested JSON', () => {
     const body = { temperature: 0, tools: [{ type: 'function', function: { name: 'f', parameters: nested(40) } }] };
     const first = await chat(gateway.url, body, { headers: { 'idempotency-key': 'shallow-1' } });
     expect(first.status).toBe(200);
+  });
+});
+
+describe('priority lanes', () => {
+  it('a tenant with only interactive limits gets no more through the batch lane: it draws from the interactive bucket', async () => {
+    const ask = (priority: string) => chat(gateway.url, { gateway: { priority } }, { key: LANES_KEY });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await ask('batch')).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const refused = await ask('batch');
+    expect(refused.headers.get('ratelimit-limit')).toBe('3');
+    expect(((await refused.json()) as { error: { param: string } }).error.param).toBe('interactive');
+    // The same bucket: interactive is spent too.
+    expect((await ask('interactive')).status).toBe(429);
+    expect(provider.calls).toHaveLength(3);
   });
 });
