@@ -27,6 +27,11 @@ const tenant = z.object({
   allowedModels: z.array(z.string().min(1)).default(['*']),
   /** Cache this tenant's reproducible answers (see the cache policy). @default true */
   cache: z.boolean().default(true),
+  /**
+   * Put request content (the retrieval query — by default the user's last message — and filters)
+   * in this tenant's log lines. Off, only the query's length and a short hash are logged. @default false
+   */
+  logContent: z.boolean().default(false),
   /** The most expensive tier `model: "auto"` may pick for this tenant. @default "large" */
   maxTier: z.enum(['small', 'large']).default('large'),
 });
