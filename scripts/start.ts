@@ -16,7 +16,13 @@ console.log(`simulated provider on ${provider.url}, simulated origin on ${origin
 
 const wrangler = spawn(
   `${root}node_modules/.bin/wrangler`,
-  ['dev', '--ip', '127.0.0.1', '--port', process.env.PORT ?? '8787', '--var', `GATEWAY_CONFIG:${config}`, ...process.argv.slice(2)],
+  [
+    'dev', '--ip', '127.0.0.1', '--port', process.env.PORT ?? '8787',
+    '--var', `GATEWAY_CONFIG:${config}`,
+    // The demo's operator token for /admin/*; in production a secret (`wrangler secret put ADMIN_TOKEN`).
+    '--var', `ADMIN_TOKEN:${process.env.ADMIN_TOKEN ?? 'demo-admin-token'}`,
+    ...process.argv.slice(2),
+  ],
   {
     cwd: root,
     stdio: 'inherit',

@@ -104,6 +104,8 @@ export async function gate<F extends BaseFaults>(
   scope: string,
   faults: F,
   latencyMs: number,
+  /** Appended to the error message (e.g. what a provider echoes back). */
+  detail?: string,
 ): Promise<boolean> {
   if (faults.hang) {
     await untilAborted(signal);
@@ -114,6 +116,6 @@ export async function gate<F extends BaseFaults>(
   if (faults.status === undefined) return false;
   const headers: Record<string, string> = {};
   if (faults.retryAfter !== undefined) headers['retry-after'] = String(faults.retryAfter);
-  sendJson(res, faults.status, errorBody(faults.status, `Simulated ${faults.status} fault (scope "${scope}")`), headers);
+  sendJson(res, faults.status, errorBody(faults.status, `Simulated ${faults.status} fault (scope "${scope}")${detail ? `: ${detail}` : ''}`), headers);
   return true;
 }

@@ -130,6 +130,17 @@ describe('sim provider', () => {
     expect(sim.calls.map((c) => [c.scope, c.status])).toEqual([['east', 429], ['west', 200]]);
   });
 
+  it('echoes the Authorization header in error statuses and mid-stream error events when asked', async () => {
+    const auth = { headers: { authorization: 'Bearer canary-123' } };
+    sim.setFaults('default', { ...FAST, status: 400, echoAuthorization: true });
+    const rejected = await readJson<ErrorBody>(await chat({}, '/v1', auth));
+    expect(rejected.error.message).toContain('Incorrect API key provided: canary-123. You sent "Authorization: Bearer canary-123"');
+    sim.setFaults('default', { ...FAST, errorEventAfterTokens: 2, echoAuthorization: true });
+    const { events } = await readSse(await chat({ stream: true }, '/v1', auth));
+    expect(events).toHaveLength(4); // role, two tokens, the error
+    expect(JSON.parse(events[3]!).error).toMatchObject({ type: 'server_error', message: expect.stringContaining('canary-123') });
+  });
+
   it('fails only the first k requests with failFirst', async () => {
     sim.setFaults('default', { ...FAST, status: 503, failFirst: 2 });
     const statuses: number[] = [];

@@ -36,6 +36,13 @@ export interface ProviderFaults extends BaseFaults {
   noUsage?: boolean;
   /** A reasoning model: `reasoning_content` deltas for this long (one per interTokenMs, ≥ 20 ms) before the answer. */
   reasoningMs?: number;
+  /** Send n content tokens, then an OpenAI-style `data: {"error": …}` event, and end the stream. */
+  errorEventAfterTokens?: number;
+  /**
+   * Error messages (the `status` fault, `errorEventAfterTokens`) echo the Authorization header the
+   * request came with, as some providers do with a bad key: for testing that no key leaks.
+   */
+  echoAuthorization?: boolean;
 }
 
 export interface ProviderCall extends BaseCall {
@@ -60,7 +67,7 @@ export interface SimProvider extends SimServer<ProviderFaults, ProviderCall> {
 
 /** Faults that failFirst switches off after the first k requests. */
 const FAILURES: (keyof ProviderFaults)[] = [
-  'status', 'retryAfter', 'hang', 'hold', 'stallAfterTokens', 'cutAfterTokens', 'malformedAfterTokens',
+  'status', 'retryAfter', 'hang', 'hold', 'stallAfterTokens', 'cutAfterTokens', 'malformedAfterTokens', 'errorEventAfterTokens',
 ];
 
 const ROUTE = /^(?:\/s\/([^/]+))?\/v1\/(chat\/completions|models)$/;
@@ -102,7 +109,8 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
       return true;
     }
     const f = faults.take(scope);
-    if (await gate(ex.res, ex.signal, faults, scope, f, f.latencyMs ?? 0)) return true;
+    const echo = f.echoAuthorization ? echoOf(call.authorization) : undefined;
+    if (await gate(ex.res, ex.signal, faults, scope, f, f.latencyMs ?? 0, echo)) return true;
     const base = SIM_MODELS[request.model as keyof typeof SIM_MODELS] ?? SIM_MODELS['sim-small'];
     const timing: ModelTiming = {
       firstTokenMs: f.firstTokenMs ?? base.firstTokenMs,
@@ -110,7 +118,8 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
     };
     const answer = simAnswer(request.model, request.messages, request.maxTokens, f.tokens ?? DEFAULT_COMPLETION_TOKENS);
     const usage = f.noUsage ? undefined : usageOf(promptTokens(request.messages), answer.tokens.length * request.n);
-    const reply: Reply = { ex, call, request, answer, usage, timing, faults: f, id: `chatcmpl-sim-${call.seq}` };
+    const errorEvent = errorBody(500, `Simulated mid-stream error${echo ? `: ${echo}` : ''}`);
+    const reply: Reply = { ex, call, request, answer, usage, timing, faults: f, errorEvent, id: `chatcmpl-sim-${call.seq}` };
     await (request.stream ? stream(reply) : complete(reply));
     return true;
   }
@@ -134,19 +143,33 @@ interface Reply {
   usage: Usage | undefined;
   timing: ModelTiming;
   faults: ProviderFaults;
+  /** What `errorEventAfterTokens` sends. */
+  errorEvent: ReturnType<typeof errorBody>;
   id: string;
 }
 
 /** What the simulated reasoning model thinks, word by word, while `reasoningMs` lasts. */
 const REASONING = 'Let me think about what is being asked and check each step before I answer. ';
 
+/** What a careless provider says about a bad key: the key, and the header it came in. */
+function echoOf(authorization: string | null): string {
+  const key = authorization?.replace(/^Bearer\s+/i, '') ?? '';
+  return `Incorrect API key provided: ${key}. You sent "Authorization: ${authorization ?? ''}".`;
+}
+
 /** Where a mid-answer fault strikes: after min(n, all) tokens, or never. */
 function faultAt(n: number | undefined, total: number): number {
   return n === undefined ? -1 : Math.min(Math.max(0, n), total);
 }
 
-async function complete({ ex, call, request, answer, usage, timing, faults, id }: Reply): Promise<void> {
+async function complete({ ex, call, request, answer, usage, timing, faults, errorEvent, id }: Reply): Promise<void> {
   const n = answer.tokens.length;
+  if (faultAt(faults.errorEventAfterTokens, n) >= 0) {
+    // A non-stream answer cannot fail midway: the error becomes the response.
+    await sleep(timing.firstTokenMs, ex.signal);
+    call.status = 500;
+    return sendJson(ex.res, 500, errorEvent);
+  }
   const stallAt = faultAt(faults.stallAfterTokens, n);
   const cutAt = faultAt(faults.cutAfterTokens, n);
   const stopAt = [stallAt, cutAt].filter((at) => at >= 0).reduce((a, b) => Math.min(a, b), n);
@@ -165,7 +188,7 @@ async function complete({ ex, call, request, answer, usage, timing, faults, id }
   sendJson(ex.res, 200, body, { 'x-request-id': id });
 }
 
-async function stream({ ex, call, request, answer, usage, timing, faults, id }: Reply): Promise<void> {
+async function stream({ ex, call, request, answer, usage, timing, faults, errorEvent, id }: Reply): Promise<void> {
   const { res, signal } = ex;
   const created = Math.floor(call.startedAt / 1000);
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': id });
@@ -199,6 +222,11 @@ async function stream({ ex, call, request, answer, usage, timing, faults, id }: 
     if (i === faultAt(faults.stallAfterTokens, n)) return untilAborted(signal);
     if (i === faultAt(faults.cutAfterTokens, n)) return ex.cut();
     if (i === faultAt(faults.malformedAfterTokens, n)) send('{not json');
+    if (i === faultAt(faults.errorEventAfterTokens, n)) {
+      send(JSON.stringify(errorEvent));
+      res.end();
+      return;
+    }
     if (i === n) break;
     if (i > 0) await sleep(timing.interTokenMs, signal);
     each({ content: answer.tokens[i] });

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { errorBody, logInternalError, routeNotFound, toGatewayError } from './errors';
+import { adminAuth } from './pipeline/admin-auth';
 import { authenticate } from './pipeline/auth';
 import { corsFromConfig } from './pipeline/cors';
 import { requireConfig } from './pipeline/config';
@@ -10,7 +11,7 @@ import { idempotency } from './pipeline/idempotency';
 import { rateLimit } from './pipeline/rate-limit';
 import { validateChatRequest } from './pipeline/validate';
 import { chatCompletions } from './routes/chat-completions';
-import { health } from './routes/health';
+import { adminHealth, health } from './routes/health';
 import { listModels } from './routes/models';
 
 /**
@@ -23,6 +24,8 @@ export function createApp(options: Parameters<typeof traceRequests>[0] = {}) {
 
   app.use('*', traceRequests(options));
   app.get('/healthz', health);
+  app.use('/admin/*', adminAuth());
+  app.get('/admin/health', adminHealth);
   app.use('/v1/*', corsFromConfig(), requireConfig(), authenticate());
   app.get('/v1/models', listModels);
   app.post('/v1/chat/completions', validateChatRequest(), rateLimit(), idempotency(), chatCompletions);

@@ -27,6 +27,11 @@ const tenant = z.object({
   allowedModels: z.array(z.string().min(1)).default(['*']),
   /** Cache this tenant's reproducible answers (see the cache policy). @default true */
   cache: z.boolean().default(true),
+  /**
+   * Put request content (the retrieval query — by default the user's last message — and filters)
+   * in this tenant's log lines. Off, only the query's length and a short hash are logged. @default false
+   */
+  logContent: z.boolean().default(false),
   /** The most expensive tier `model: "auto"` may pick for this tenant. @default "large" */
   maxTier: z.enum(['small', 'large']).default('large'),
 });
@@ -110,6 +115,11 @@ const routing = z.object({
 });
 
 const resilience = z.object({
+  /**
+   * Longest pause a provider's `Retry-After` can impose: on the endpoint (it takes no requests
+   * meanwhile) and in the `Retry-After` passed on to clients. @default 60
+   */
+  maxRetryAfterSeconds: z.number().int().positive().default(60),
   breaker: z
     .object({
       consecutiveFailures: z.number().int().positive().default(5),
@@ -165,6 +175,11 @@ export const configSchema = z
     maxBodyBytes: z.number().int().positive().default(1024 * 1024),
     /** Most choices (`n`) one request may ask for. @default 128 (OpenAI's bound) */
     maxChoices: z.number().int().min(1).max(128).default(128),
+    /**
+     * Deepest nesting of objects and arrays a request body may have (a 400 beyond it). Bounds the
+     * work of every later encoding of the body (cache key, idempotency fingerprint). @default 64
+     */
+    maxJsonDepth: z.number().int().min(8).max(1000).default(64),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();

@@ -131,6 +131,17 @@ export const bodyTooLarge = (limit: number) =>
 export const bodyTimeout = (ms: number) =>
   new GatewayError(`The request body did not arrive within ${ms} ms.`, { status: 408, code: 'request_timeout' });
 
+export const adminUnauthorized = () =>
+  new GatewayError('Missing admin token. Send it as "Authorization: Bearer <ADMIN_TOKEN>".', { status: 401, code: 'invalid_admin_token' });
+
+export const adminForbidden = () => new GatewayError('The admin token is not valid.', { status: 403, code: 'admin_forbidden' });
+
+export const adminDisabled = () =>
+  new GatewayError('The admin API is disabled: set the ADMIN_TOKEN secret (wrangler secret put ADMIN_TOKEN) to enable it.', {
+    status: 403,
+    code: 'admin_disabled',
+  });
+
 export const configInvalid = (detail: string) =>
   new GatewayError(`The gateway configuration is invalid: ${detail}`, { status: 500, code: 'config_invalid' });
 

@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProvider, type SimProvider } from '../sim/provider.ts';
 import { simAnswer } from '../sim/text.ts';
-import { OTHER_TENANT_KEY, TENANT_KEY, TEST_BINDINGS, testConfig } from './harness/config.ts';
+import { ADMIN_TOKEN, OTHER_TENANT_KEY, TENANT_KEY, TEST_BINDINGS, testConfig } from './harness/config.ts';
 import { expectError } from './harness/expect.ts';
 import { startGateway, type Gateway } from './harness/gateway.ts';
 import { chat, MESSAGES } from './harness/requests.ts';
@@ -239,14 +239,16 @@ describe('trace context', () => {
 });
 
 describe('configuration errors', () => {
-  it('a bad config → 500 config_invalid naming the field, on /healthz and on requests', async () => {
+  it('a bad config → 500 config_invalid naming the field on requests and /admin/health; /healthz says only config_invalid', async () => {
     const bad = testConfig({ providerUrl: provider.url }) as any;
     bad.models[1].endpoints[0].baseUrl = 'not a url';
     const broken = await startGateway(bad, TEST_BINDINGS);
     try {
-      const health = await broken.url && (await fetch(`${broken.url}/healthz`));
-      const body = await expectError(health as Response, 500, 'config_invalid');
-      expect(body.message).toContain('models[1].endpoints[0].baseUrl');
+      const health = await fetch(`${broken.url}/healthz`);
+      expect([health.status, await health.json()]).toEqual([500, { status: 'config_invalid' }]);
+      const admin = await fetch(`${broken.url}/admin/health`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(admin.status).toBe(500);
+      expect(((await admin.json()) as { config_error: string }).config_error).toContain('models[1].endpoints[0].baseUrl');
       const req = await expectError(await chat(broken.url, {}), 500, 'config_invalid');
       expect(req.message).toContain('models[1].endpoints[0].baseUrl');
     } finally {

@@ -180,7 +180,7 @@ describe('context budget and prompts', () => {
     const log = gateway.requestLogs().find((l) => l.request_id === id)!;
     expect(log.context_duplicates).toBe(1);
     expect(log.context_cut).toBeGreaterThan(0);
-    expect(log).toMatchObject({ index_version: 'idx-2026-11-01', embedding_model: 'sim-embed-1', retrieval_query: 'budget test' });
+    expect(log).toMatchObject({ index_version: 'idx-2026-11-01', embedding_model: 'sim-embed-1', retrieval_query_chars: 'budget test'.length });
   });
 
   it('the fingerprint changes when, and only when, the rendered prompt changes', async () => {

@@ -28,7 +28,7 @@ describe.skipIf(skipWithoutRedis())('global limits on real Redis', () => {
     if (!parsed.ok) throw new Error(parsed.error);
     return parsed.config;
   };
-  const tenant = (limits: TenantConfig['limits']): TenantConfig => ({ id: tenantId(), apiKeyHashes: ['0'.repeat(64)], allowedModels: ['*'], maxTier: 'large', cache: true, limits });
+  const tenant = (limits: TenantConfig['limits']): TenantConfig => ({ id: tenantId(), apiKeyHashes: ['0'.repeat(64)], allowedModels: ['*'], maxTier: 'large', cache: true, logContent: false, limits });
 
   beforeAll(async () => {
     upstash = await startUpstash(TOKEN);

@@ -4,7 +4,7 @@
 // src/resilience/*.test.ts and src/routing/endpoint-pool.test.ts; here the real thing runs.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProvider, type SimProvider } from '../sim/provider.ts';
-import { TEST_BINDINGS, testConfig } from './harness/config.ts';
+import { ADMIN_TOKEN, TEST_BINDINGS, testConfig } from './harness/config.ts';
 import { startGateway, type Gateway } from './harness/gateway.ts';
 import { chat } from './harness/requests.ts';
 import { FrameReader, jsonEvents } from './harness/sse.ts';
@@ -118,7 +118,9 @@ describe('outage', () => {
     for (let i = 0; i < 60; i++) statuses.push((await ask()).status);
     expect(new Set(statuses)).toEqual(new Set([503]));
     expect(provider.calls.length / 60).toBeLessThanOrEqual(1.1);
-    const health = (await (await fetch(`${gateway.url}/healthz`)).json()) as { breakers: Record<string, string> };
+    const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+    const health = (await (await fetch(`${gateway.url}/admin/health`, admin)).json()) as { status: string; breakers: Record<string, string> };
+    expect(health.status).toBe('degraded');
     expect(health.breakers).toMatchObject({ 'sim-large/large-a': 'open', 'sim-large/large-b': 'open', 'sim-small/small-a': 'open' });
   });
 

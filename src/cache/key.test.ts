@@ -59,3 +59,19 @@ describe('cache policy', () => {
     expect(cachePolicy(chat(), false)).toEqual({ read: false, write: false });
   });
 });
+
+describe('canonical JSON on hostile input', () => {
+  it('encodes 100,000 levels of nesting without overflowing the stack', () => {
+    const depth = 100_000;
+    const deep = JSON.parse(`${'{"b":1,"a":['.repeat(depth)}${']}'.repeat(depth)}`);
+    const out = canonicalJson(deep);
+    expect(out.startsWith('{"a":[{"a":[')).toBe(true);
+    expect(out.length).toBe(depth * '{"a":[],"b":1}'.length);
+  });
+
+  it('matches JSON.stringify on sorted values, undefined included', () => {
+    expect(canonicalJson({ z: undefined, y: [undefined, 'x', true, 1.5, null], x: {} })).toBe('{"x":{},"y":[null,"x",true,1.5,null]}');
+    expect(canonicalJson(undefined)).toBe('null');
+    expect(canonicalJson('s')).toBe('"s"');
+  });
+});

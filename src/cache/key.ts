@@ -34,14 +34,47 @@ export async function cacheKey(p: KeyParts): Promise<string> {
   return `gw:c:${encodeURIComponent(p.tenantId)}:${await sha256Hex(canonical)}`;
 }
 
-/** JSON with object keys sorted at every depth: the same value always encodes the same way. */
+/**
+ * JSON with object keys sorted at every depth: the same value always encodes the same way.
+ * Iterative (a stack of pending output and containers), so no depth of input can overflow the call
+ * stack — validation bounds depth for clients, but this encodes other values too.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  let out = '';
+  // Strings are finished output; objects are containers still to open.
+  const stack: Array<string | object> = [encodeOrContainer(value)];
+  while (stack.length) {
+    const item = stack.pop()!;
+    if (typeof item === 'string') {
+      out += item;
+      continue;
+    }
+    // Pushed in reverse, so they pop in order; no spread (a huge array would overflow push's arguments).
+    if (Array.isArray(item)) {
+      stack.push(']');
+      for (let i = item.length - 1; i >= 0; i--) {
+        stack.push(encodeOrContainer(item[i]));
+        if (i) stack.push(',');
+      }
+      stack.push('[');
+      continue;
+    }
+    const entries = Object.entries(item as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    stack.push('}');
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, v] = entries[i]!;
+      stack.push(encodeOrContainer(v), `${i ? ',' : ''}${JSON.stringify(k)}:`);
+    }
+    stack.push('{');
+  }
+  return out;
+}
+
+/** A scalar's JSON text (undefined as null, as in an array), or the container itself. */
+function encodeOrContainer(value: unknown): string | object {
+  return value !== null && typeof value === 'object' ? value : (JSON.stringify(value) ?? 'null');
 }
 
 /**

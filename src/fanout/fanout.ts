@@ -5,6 +5,7 @@ import { packContext, type Chunk, type PackedContext } from './context-pack';
 import { requiredStageFailed } from './errors';
 import { postOrigin, rerankResponse, retrieveResponse, toolResponse, type RetrieveResponse } from './origin';
 import { cachedRetrieval, retrievalKey, type RetrievalCache } from './retrieval-cache';
+import { sha256Hex } from '../util/sha256';
 import { runStage, type StageFailure } from './stage';
 
 /** What the request asked the fan-out for, already defaulted. */
@@ -22,6 +23,8 @@ export interface FanoutDeps {
   trace: Trace;
   /** The request's signal: client gone or total deadline. */
   signal: AbortSignal;
+  /** The tenant opted in to request content in its logs (`tenants[].logContent`). */
+  logContent: boolean;
   /** Where retrieval results are cached, when they may be. */
   retrievalCache?: RetrievalCache;
 }
@@ -106,8 +109,7 @@ async function retrieve(
         postOrigin(originUrl, '/retrieve', body, retrieveResponse, s, trace.traceparent),
       );
   if (found.ok && !cached && rc && key) rc.waitUntil(rc.cache.set(key, JSON.stringify(found.value)));
-  trace.set('retrieval_query', plan.query.slice(0, 200));
-  if (plan.filters) trace.set('retrieval_filters', JSON.stringify(plan.filters).slice(0, 200));
+  await recordQuery(trace, plan, deps.logContent);
   if (!found.ok) {
     degraded.push(`retrieval:${found.failure}`);
     return found;
@@ -123,6 +125,20 @@ async function retrieve(
   const context = packContext(chunks, plan.maxContextTokens);
   recordRetrieval(trace, found.value, context);
   return { ok: true, value: { context, indexVersion: found.value.indexVersion, embeddingModel: found.value.chunks[0]?.embeddingModel } };
+}
+
+/**
+ * The query in the log: it is user content (by default the user's last message), so only its
+ * length and a short hash — enough to see repeats — unless the tenant opted in (design §5).
+ */
+async function recordQuery(trace: Trace, plan: NonNullable<FanoutPlan['retrieval']>, logContent: boolean): Promise<void> {
+  if (logContent) {
+    trace.set('retrieval_query', plan.query.slice(0, 200));
+    if (plan.filters) trace.set('retrieval_filters', JSON.stringify(plan.filters).slice(0, 200));
+    return;
+  }
+  trace.set('retrieval_query_chars', plan.query.length);
+  trace.set('retrieval_query_hash', (await sha256Hex(plan.query)).slice(0, 12));
 }
 
 /** Retrieval truth in the trace: what came back, what went into the context, from which index. */

@@ -5,6 +5,9 @@ import type { AppEnv } from './context';
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
+/** The token of an `Authorization: Bearer <token>` header, or undefined when there is none. */
+export const bearerToken = (header: string | undefined): string | undefined => BEARER.exec(header ?? '')?.[1];
+
 /**
  * Resolves `Authorization: Bearer <key>` to a tenant by the key's SHA-256. A missing or malformed
  * header is hashed too, so every refusal costs the same work and gets the same 401 — nothing tells
@@ -13,7 +16,7 @@ const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function auth(c, next) {
     const end = c.var.trace.span('auth');
-    const presented = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
+    const presented = bearerToken(c.req.header('authorization'));
     const hash = await sha256Hex(presented ?? 'no key presented');
     const tenant = presented ? c.var.catalog.tenantByKeyHash.get(hash) : undefined;
     end();

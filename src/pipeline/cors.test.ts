@@ -25,6 +25,22 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-headers')).toContain('idempotency-key');
   });
 
+  it('lets the official openai SDK send its x-stainless-* headers from an allowed origin only', async () => {
+    const requested = 'authorization,content-type,x-stainless-arch,x-stainless-lang,x-stainless-os,x-stainless-package-version,x-stainless-retry-count,x-stainless-runtime,x-stainless-runtime-version,x-stainless-timeout';
+    const ask = (origin: string) =>
+      app.request(
+        '/v1/chat/completions',
+        { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': requested } },
+        { GATEWAY_CONFIG: config(['https://app.example.com']) },
+        ctx,
+      );
+    const allowed = await ask('https://app.example.com');
+    const list = allowed.headers.get('access-control-allow-headers')!.split(',');
+    expect(requested.split(',').filter((h) => !list.includes(h))).toEqual([]);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect((await ask('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('exposes the gateway headers on an allowed request', async () => {
     const res = await app.request('/v1/models', { headers: { origin: 'https://app.example.com', authorization: `Bearer ${key}` } }, { GATEWAY_CONFIG: config(['*']) }, ctx);
     expect(res.status).toBe(200);

@@ -11,6 +11,21 @@ const EXPOSED = [
 ];
 
 /**
+ * Request headers a browser script may send: the gateway's own, and what the official SDKs send
+ * from a browser — openai-node's `x-stainless-*` platform and retry headers (node_modules/openai
+ * client.mjs `buildHeaders`, internal/detect-platform.mjs), its organization/project/beta headers,
+ * and user-agent (some SDKs set it; browsers that allow it list it in the preflight). An explicit
+ * list rather than reflecting whatever is asked: what a page may send stays reviewable.
+ */
+const ALLOWED = [
+  'authorization', 'content-type', 'accept', 'idempotency-key', 'traceparent', 'tracestate', 'x-gateway-task-id',
+  'openai-organization', 'openai-project', 'openai-beta', 'user-agent',
+  'x-stainless-lang', 'x-stainless-package-version', 'x-stainless-os', 'x-stainless-arch', 'x-stainless-runtime',
+  'x-stainless-runtime-version', 'x-stainless-retry-count', 'x-stainless-timeout', 'x-stainless-helper-method',
+  'x-stainless-poll-helper', 'x-stainless-custom-poll-interval',
+];
+
+/**
  * CORS for browser frontends (Hono's middleware), allowed origins from `cors.allowOrigins` in the
  * config (none by default: server-side callers need no CORS). Runs before auth, so a preflight
  * is answered without a key.
@@ -25,7 +40,7 @@ export function corsFromConfig(): MiddlewareHandler<AppEnv> {
       return allowed.includes(origin) ? origin : null;
     },
     allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'traceparent'],
+    allowHeaders: ALLOWED,
     exposeHeaders: EXPOSED,
     maxAge: 600,
   });

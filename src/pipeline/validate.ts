@@ -2,20 +2,29 @@ import type { MiddlewareHandler } from 'hono';
 import { chatRequestSchema } from '../chat-request';
 import { formatPath } from '../config';
 import { invalidJson, invalidRequest } from '../errors';
+import { tooDeepAt } from '../util/json-depth';
 import { readBody } from '../util/read-body';
 import type { AppEnv } from './context';
 
-/** Reads the body (size and time bounded), parses JSON and checks it against the chat schema. */
+/**
+ * Reads the body (size and time bounded), parses JSON, bounds its nesting (before anything walks
+ * it recursively) and checks it against the chat schema.
+ */
 export function validateChatRequest(): MiddlewareHandler<AppEnv> {
   return async function validate(c, next) {
     const end = c.var.trace.span('validate');
-    const { maxBodyBytes, budgets } = c.var.catalog.config;
+    const { maxBodyBytes, maxJsonDepth, budgets } = c.var.catalog.config;
     const text = await readBody(c.req.raw, maxBodyBytes, budgets.requestBodyMs);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (err) {
       throw invalidJson((err as Error).message);
+    }
+    const deep = tooDeepAt(json, maxJsonDepth);
+    if (deep) {
+      const param = formatPath(deep);
+      throw invalidRequest(`${param}: nested deeper than ${maxJsonDepth} levels of objects and arrays.`, param);
     }
     const parsed = chatRequestSchema.safeParse(json);
     if (!parsed.success) {

@@ -7,6 +7,7 @@ import { readUsage } from '../telemetry/usage';
 import type { Trace } from '../telemetry/trace';
 import { Deadlines } from '../util/deadlines';
 import { openUpstream, type UpstreamTarget } from './openai-compatible';
+import { providerText } from './upstream-errors';
 
 export interface CompletionCall {
   target: UpstreamTarget;
@@ -46,7 +47,7 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     const reader = res.body.getReader();
     // One listener for the whole stream: a deadline or the client going away ends the pending read.
     deadlines.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
-    const stream = new UpstreamStream(trace, () => {
+    const stream = new UpstreamStream(trace, [call.target.apiKey], () => {
       deadlines.clear('first');
       deadlines.sliding('idle', budgets.idleMs, () => upstreamTimeout('a token for a while', budgets.idleMs));
     });
@@ -99,6 +100,8 @@ class UpstreamStream {
 
   constructor(
     private readonly trace: Trace,
+    /** Masked in provider text passed on (an error event's message). */
+    private readonly secrets: ReadonlyArray<string | undefined>,
     private readonly onFirstToken: () => void,
   ) {}
 
@@ -116,7 +119,11 @@ class UpstreamStream {
     for (const data of events) {
       if (data === '[DONE]') return (this.done = true);
       const ev = parseEvent(data);
-      if (ev.error) throw upstreamBroken(ev.error.message ?? 'error event');
+      if (ev.error) {
+        // Untrusted: the message may be anything, and may echo the key.
+        const message = typeof ev.error.message === 'string' ? ev.error.message : 'error event';
+        throw upstreamBroken(providerText(message, this.secrets));
+      }
       // A chunk with fields of the wrong type may have lost part of the answer: this attempt
       // fails (and fails over if nothing reached the client yet).
       if (ev.invalid) throw upstreamBroken(`a malformed event (${ev.invalid})`);

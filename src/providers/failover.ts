@@ -67,7 +67,7 @@ export async function completeWithFailover(f: FailoverCall): Promise<Candidate> 
     };
     const started = trace.elapsed();
     try {
-      await runCompletion({ ...call, target: target(cand, f.env), body: bodyFor(cand, f.body, f.catalog) }, sink);
+      await runCompletion({ ...call, target: target(cand, f.env, f.catalog), body: bodyFor(cand, f.body, f.catalog) }, sink);
       const ttft = trace.fields.ttft_ms;
       state.pool.onSuccess(cand.model, cand.endpoint, ticket, typeof ttft === 'number' ? ttft - started : undefined);
       trace.set('endpoint', cand.endpoint.id);
@@ -117,8 +117,9 @@ function retryable(err: GatewayError): boolean {
   return err.code !== 'deadline_exceeded' && (err.status >= 500 || err.status === 429);
 }
 
-function target(c: Candidate, env: Record<string, unknown>): UpstreamTarget {
+function target(c: Candidate, env: Record<string, unknown>, catalog: Catalog): UpstreamTarget {
   return {
+    maxRetryAfterSeconds: catalog.config.resilience.maxRetryAfterSeconds,
     endpointId: c.endpoint.id,
     url: `${c.endpoint.baseUrl.replace(/\/+$/, '')}/chat/completions`,
     apiKey: c.endpoint.apiKeyEnv ? (env[c.endpoint.apiKeyEnv] as string) : undefined,

@@ -8,6 +8,8 @@ export interface UpstreamTarget {
   url: string;
   apiKey?: string;
   upstreamModel: string;
+  /** The cap on a `Retry-After` this upstream sends (resilience.maxRetryAfterSeconds). */
+  maxRetryAfterSeconds: number;
 }
 
 const MAX_ERROR_BODY = 16 * 1024;
@@ -38,7 +40,10 @@ export async function openUpstream(
   }
   if (!res.ok) {
     const text = await abortable(readBounded(res), signal).catch(() => '');
-    throw upstreamHttpError(res.status, text, res.headers.get('retry-after'));
+    throw upstreamHttpError(res.status, text, res.headers.get('retry-after'), {
+      secrets: [target.apiKey],
+      maxRetryAfterSeconds: target.maxRetryAfterSeconds,
+    });
   }
   if (!res.body) throw upstreamBroken('the response had no body');
   return res as Response & { body: ReadableStream<Uint8Array> };

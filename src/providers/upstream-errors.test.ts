@@ -25,9 +25,37 @@ describe('upstreamHttpError', () => {
     expect(upstreamHttpError(401, body('Incorrect API key provided: sk-abc***xyz'), null).message).not.toContain('sk-abc');
   });
 
+  it('masks the endpoint key and key-shaped tokens in the message, code and param it passes on', () => {
+    const key = 'canary-key-0042';
+    const echo = JSON.stringify({ error: { message: `bad key ${key}, got Bearer ${key}`, code: `c-${key}`, param: 'sk-leaked-123456' } });
+    for (const status of [400, 413, 422]) {
+      const err = upstreamHttpError(status, echo, null, { secrets: [key] });
+      expect(JSON.stringify([err.message, err.code, err.param])).not.toMatch(/canary|Bearer|sk-leaked/);
+      expect(err.message).toContain('bad key [redacted]');
+    }
+  });
+
+  it('masks before cutting a long message, so no part of a key survives the cut', () => {
+    const key = 'k'.repeat(20);
+    const err = upstreamHttpError(400, body(`${'x'.repeat(490)}${key}`), null, { secrets: [key] });
+    expect(err.message).not.toContain('kkkk');
+  });
+
   it('carries Retry-After on 429 and 503, defaulting to 1 s', () => {
     expect(upstreamHttpError(429, '', '12').retryAfter).toBe(12);
     expect(upstreamHttpError(503, 'not json', null).retryAfter).toBe(1);
+  });
+});
+
+describe('Retry-After cap', () => {
+  it('caps delta-seconds and far-off HTTP dates, for the client and for the endpoint pause alike', () => {
+    for (const header of ['99999', 'Fri, 01 Jan 2100 00:00:00 GMT']) {
+      for (const status of [429, 503]) {
+        const err = upstreamHttpError(status, '', header, { maxRetryAfterSeconds: 60 });
+        expect([err.retryAfter, err.upstreamRetryAfter]).toEqual([60, 60]);
+      }
+    }
+    expect(upstreamHttpError(429, '', '7', { maxRetryAfterSeconds: 60 }).retryAfter).toBe(7);
   });
 });
 

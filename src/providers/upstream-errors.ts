@@ -1,14 +1,31 @@
 import { GatewayError } from '../errors';
+import { scrubSecrets } from './scrub';
+
+export interface UpstreamErrorOptions {
+  /** Secrets to mask in the provider's text besides anything key-shaped: the endpoint's key. */
+  secrets?: ReadonlyArray<string | undefined>;
+  /** `Retry-After` is advice, bounded here: a provider cannot park an endpoint for days. */
+  maxRetryAfterSeconds?: number;
+}
+
+/** Longest provider text passed on to a client. */
+const MAX_PROVIDER_TEXT = 500;
+
+/** Provider text fit for a client: secrets masked (before it is cut, so no half key survives), bounded. */
+export function providerText(text: string, secrets: UpstreamErrorOptions['secrets']): string {
+  return scrubSecrets(text, secrets).slice(0, MAX_PROVIDER_TEXT);
+}
 
 /**
  * Maps a provider's HTTP error to what the client sees. The client's own mistakes (400/413/422)
  * keep their status and the provider's message; the operator's problems (bad key, unknown model
  * upstream) become 502 so a client never thinks *its* key was rejected; provider messages on those
- * are dropped, since some echo part of the key.
+ * are dropped, since some echo part of the key. What is passed on is scrubbed of secrets.
  */
-export function upstreamHttpError(status: number, body: string, retryAfterHeader: string | null): GatewayError {
-  const upstream = readErrorBody(body);
-  const retryAfter = parseRetryAfter(retryAfterHeader);
+export function upstreamHttpError(status: number, body: string, retryAfterHeader: string | null, opts: UpstreamErrorOptions = {}): GatewayError {
+  const upstream = readErrorBody(body, opts.secrets);
+  const asked = parseRetryAfter(retryAfterHeader);
+  const retryAfter = asked === undefined || opts.maxRetryAfterSeconds === undefined ? asked : Math.min(asked, opts.maxRetryAfterSeconds);
   if (status === 400 || status === 413 || status === 422) {
     return new GatewayError(`The model provider rejected the request: ${upstream.message ?? `HTTP ${status}`}`, {
       status,
@@ -50,15 +67,12 @@ interface UpstreamErrorFields {
   param?: string;
 }
 
-function readErrorBody(body: string): UpstreamErrorFields {
+function readErrorBody(body: string, secrets: UpstreamErrorOptions['secrets']): UpstreamErrorFields {
   try {
     const err = (JSON.parse(body) as { error?: Record<string, unknown> }).error;
     if (!err || typeof err !== 'object') return {};
-    return {
-      message: typeof err.message === 'string' ? err.message.slice(0, 500) : undefined,
-      code: typeof err.code === 'string' ? err.code : undefined,
-      param: typeof err.param === 'string' ? err.param : undefined,
-    };
+    const text = (v: unknown) => (typeof v === 'string' ? providerText(v, secrets) : undefined);
+    return { message: text(err.message), code: text(err.code), param: text(err.param) };
   } catch {
     return {};
   }

@@ -51,8 +51,9 @@ export class Admission {
     const id = req.tenant.id;
     let lane: Admitted['lane'];
     try {
-      const laneSpec = limits?.[req.lane];
-      if (laneSpec) lane = { spec: laneSpec, result: await this.take(taken, `${id}:${req.lane}`, laneSpec, 1, req.lane, this.failOpen(req.lane)) };
+      const bucket = laneBucket(limits, req.lane);
+      // The lane's own failure policy applies, even when it draws from the other lane's bucket.
+      if (bucket) lane = { spec: bucket.spec, result: await this.take(taken, `${id}:${bucket.lane}`, bucket.spec, 1, bucket.lane, this.failOpen(req.lane)) };
       for (const tool of req.tools) {
         const spec = limits?.tools?.[tool];
         if (spec) await this.take(taken, `${id}:tool:${tool}`, spec, 1, `tool:${tool}`, this.config.rateLimit.failOpen.tools);
@@ -102,6 +103,18 @@ export class Admission {
     this.local.refund(t.key, t.spec, n);
     if (t.global && this.global) await this.global.refund(t.key, t.spec, n).catch(() => this.trace.set('ratelimit_refund_failed', true));
   }
+}
+
+/**
+ * The bucket a lane's requests draw from: its own, else the other lane's (same key, so both lanes
+ * share it). A lane the tenant left unconfigured is never a way around the one it configured; only
+ * a tenant with no lane limits at all is unlimited by lane.
+ */
+export function laneBucket(limits: TenantConfig['limits'], lane: Lane): { lane: Lane; spec: BucketSpec } | undefined {
+  const other: Lane = lane === 'batch' ? 'interactive' : 'batch';
+  if (limits?.[lane]) return { lane, spec: limits[lane] };
+  if (limits?.[other]) return { lane: other, spec: limits[other] };
+  return undefined;
 }
 
 /** tokensPerMinute as a bucket: a minute's worth, refilled continuously. */

@@ -227,6 +227,7 @@ function fanoutDeps(c: Context<AppEnv>, signal: AbortSignal) {
   return {
     originUrl: config.origin!.baseUrl,
     tenantId: c.var.tenant.id,
+    logContent: c.var.tenant.logContent,
     budgets: config.budgets,
     retrieval: config.retrieval,
     tools: config.tools,

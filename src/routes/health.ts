@@ -1,19 +1,52 @@
 import type { Context } from 'hono';
-import { configInvalid, errorBody } from '../errors';
+import type { Catalog } from '../catalog';
 import type { AppEnv } from '../pipeline/context';
 import { loadCatalog } from '../pipeline/config';
 import { resilienceFor } from '../providers/resilience-state';
+import type { BreakerState } from '../resilience/breaker';
 
-/** GET /healthz: 200 when the config is valid; 500 `config_invalid` naming the bad field otherwise. */
-export function health(c: Context<AppEnv>): Response {
+export type HealthStatus = 'ok' | 'degraded' | 'config_invalid';
+
+/** What both health routes are computed from: the config, and this isolate's breakers. */
+interface Health {
+  status: HealthStatus;
+  catalog?: Catalog;
+  breakers: Record<string, BreakerState>;
+  configError?: string;
+}
+
+function healthOf(c: Context<AppEnv>): Health {
   const loaded = loadCatalog(c.env);
-  if (!loaded.ok) return c.json({ status: 'error', ...errorBody(configInvalid(loaded.error), c.var.trace.requestId) }, 500);
-  const { config } = loaded.catalog;
-  return c.json({
-    status: 'ok',
-    tenants: config.tenants.length,
-    models: config.models.map((m) => m.id),
-    // This isolate's view: breakers are per isolate (docs/design-notes.md).
-    breakers: resilienceFor(config).pool.states(),
-  });
+  if (!loaded.ok) return { status: 'config_invalid', breakers: {}, configError: loaded.error };
+  // This isolate's view: breakers are per isolate (docs/design-notes.md).
+  const breakers = resilienceFor(loaded.catalog.config).pool.states();
+  const degraded = Object.values(breakers).some((state) => state !== 'closed');
+  return { status: degraded ? 'degraded' : 'ok', catalog: loaded.catalog, breakers };
+}
+
+const httpStatus = (h: Health) => (h.status === 'config_invalid' ? 500 : 200);
+
+/**
+ * GET /healthz, public: `{status}` only — `ok`, `degraded` (a breaker is not closed: some endpoint
+ * is failing) or `config_invalid` (500). Which models, tenants and breakers: /admin/health.
+ */
+export function health(c: Context<AppEnv>): Response {
+  const h = healthOf(c);
+  return c.json({ status: h.status }, httpStatus(h));
+}
+
+/** GET /admin/health, behind the admin token: the status with its details, and the bad config field. */
+export function adminHealth(c: Context<AppEnv>): Response {
+  const h = healthOf(c);
+  const config = h.catalog?.config;
+  return c.json(
+    {
+      status: h.status,
+      models: config?.models.map((m) => m.id) ?? [],
+      tenants: config?.tenants.length ?? 0,
+      breakers: h.breakers,
+      ...(h.configError ? { config_error: h.configError } : {}),
+    },
+    httpStatus(h),
+  );
 }

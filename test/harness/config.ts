@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 export const TENANT_KEY = 'sk-test-acme-0123456789';
 export const OTHER_TENANT_KEY = 'sk-test-globex-9876543210';
 export const PROVIDER_KEY = 'sk-provider-secret-value-42';
+/** The operator's token for /admin/* (a Worker secret in production). */
+export const ADMIN_TOKEN = 'admin-test-token-5b1d4086';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -36,4 +38,4 @@ export function testConfig({ providerUrl, originUrl, budgets, maxBodyBytes }: Te
   };
 }
 
-export const TEST_BINDINGS = { EAST_KEY: PROVIDER_KEY };
+export const TEST_BINDINGS = { EAST_KEY: PROVIDER_KEY, ADMIN_TOKEN };
