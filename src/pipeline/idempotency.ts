@@ -74,8 +74,11 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     c.executionCtx.waitUntil(
       (async () => {
         const body = await new Response(toStore).text();
-        await trace.finished;
-        const ok = (trace.fields.outcome === undefined || trace.fields.outcome === 'complete') && body.length <= MAX_BODY;
+        const outcome = await c.var.end.promise;
+        // A stream is kept only when it ran to its end; a JSON response (its status already
+        // judged above) is whole once it was built.
+        const stream = res.headers.get('content-type')?.startsWith('text/event-stream');
+        const ok = (!stream || outcome === 'complete') && body.length <= MAX_BODY;
         if (ok) await store.complete(key, { fingerprint, state: 'done', status: res.status, headers, body }, TTL_SECONDS);
         else await store.release(key);
       })().catch(() => store.release(key).catch(() => {})),

@@ -12,7 +12,7 @@ import type { AppEnv } from './context';
  */
 export function rateLimit(): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
-    const { catalog, tenant, chat, trace } = c.var;
+    const { catalog, tenant, chat, trace, end: requestEnd } = c.var;
     const { config } = catalog;
     const end = trace.span('ratelimit');
     const lane = chat.gateway?.priority ?? 'interactive';
@@ -36,7 +36,7 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
       await next();
     } finally {
       if (admitted.lane) for (const [k, v] of Object.entries(rateLimitHeaders(admitted.lane.spec, admitted.lane.result))) c.res.headers.set(k, v);
-      const settled = trace.finished.then(() => {
+      const settled = requestEnd.promise.then(() => {
         release();
         return admitted.settle((trace.usage?.prompt_tokens ?? 0) + (trace.usage?.completion_tokens ?? 0));
       });

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { RequestEnd } from '../telemetry/request-end';
 import { Trace } from '../telemetry/trace';
 import type { AppEnv } from './context';
 
@@ -10,13 +11,21 @@ import type { AppEnv } from './context';
 export function traceRequests({ log = (line: string) => console.log(line) } = {}): MiddlewareHandler<AppEnv> {
   return async function trace(c, next) {
     const t = new Trace(c.req.header('traceparent'));
+    const end = new RequestEnd();
     c.set('trace', t);
+    c.set('end', end);
     t.set('method', c.req.method);
     t.set('path', c.req.path);
     await next();
     c.res.headers.set('x-request-id', t.requestId);
     c.res.headers.set('traceparent', t.traceparent);
     t.status = c.res.status;
-    c.executionCtx.waitUntil(t.finished.then(() => log(JSON.stringify(t.toLogRecord()))));
+    end.handlerReturned(c.res.status);
+    c.executionCtx.waitUntil(
+      end.promise.then((outcome) => {
+        t.set('outcome', outcome);
+        log(JSON.stringify(t.toLogRecord()));
+      }),
+    );
   };
 }

@@ -1,3 +1,4 @@
+import type { Outcome, RequestEnd } from '../telemetry/request-end';
 import { sseComment, sseData, sseFrame, SSE_DONE, SSE_HEADERS } from './sse';
 
 const encoder = new TextEncoder();
@@ -16,8 +17,10 @@ export interface EarlySseOptions {
   heartbeatMs: number;
   /** Produces the rest of the stream; a throw becomes the final error event. */
   run(out: SseWriter, signal: AbortSignal): Promise<void>;
-  /** JSON of the final `{"error": …}` event for an error thrown by `run`. */
+  /** JSON of the final error event for an error thrown by `run`. */
   errorEvent(err: unknown): string;
+  /** The request's end: it is the stream's end, not the handler's return. */
+  end: RequestEnd;
 }
 
 export class ClientGoneError extends Error {
@@ -30,12 +33,10 @@ export class ClientGoneError extends Error {
 /**
  * An SSE response whose headers and first chunk are out at once, before any upstream work has
  * answered; comment heartbeats keep a quiet stream alive through proxies. The client closing the
- * stream aborts `signal`, which the producer passes to every fetch it makes. `done` settles when the
- * stream has ended either way, for `waitUntil` and the log line.
+ * stream aborts `signal`, which the producer passes to every fetch it makes. The request's end
+ * (`opts.end`) becomes the stream's end, whichever way it ends.
  */
-export type StreamOutcome = 'complete' | 'error' | 'client_gone';
-
-export function earlySse(opts: EarlySseOptions): { response: Response; done: Promise<StreamOutcome> } {
+export function earlySse(opts: EarlySseOptions): Response {
   const clientGone = new AbortController();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let open = true;
@@ -75,7 +76,7 @@ export function earlySse(opts: EarlySseOptions): { response: Response; done: Pro
     },
   };
 
-  const done = (async (): Promise<StreamOutcome> => {
+  const done = (async (): Promise<Outcome> => {
     try {
       await opts.run(out, clientGone.signal);
       out.flush();
@@ -95,5 +96,6 @@ export function earlySse(opts: EarlySseOptions): { response: Response; done: Pro
     }
   })();
 
-  return { response: new Response(body, { headers: { ...SSE_HEADERS, ...opts.headers } }), done };
+  opts.end.until(done);
+  return new Response(body, { headers: { ...SSE_HEADERS, ...opts.headers } });
 }

@@ -31,8 +31,6 @@ export class Trace {
   usage?: Usage;
   status = 0;
   errorCode?: string;
-  /** Settles when the response is complete; a stream replaces it with the stream's end. */
-  finished: Promise<unknown> = Promise.resolve();
 
   constructor(incomingTraceparent: string | null | undefined, now: () => number = Date.now) {
     this.now = now;

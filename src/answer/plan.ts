@@ -1,0 +1,56 @@
+import type { Catalog } from '../catalog';
+import type { ChatRequest } from '../chat-request';
+import { CacheFlow } from '../cache/flow';
+import type { TenantConfig } from '../config';
+import type { Env } from '../env';
+import { planFanout } from '../fanout/plan';
+import type { FanoutPlan } from '../fanout/fanout';
+import { planPrompt, type PromptPlan } from '../prompts/prepare';
+import { fitToModel } from '../routing/limits';
+import { resolveModel, type ResolvedModel } from '../routing/resolve-model';
+import type { Trace } from '../telemetry/trace';
+
+/** The answer's own ids: one for the whole answer, whichever shape it takes. */
+export interface AnswerIds {
+  id: string;
+  created: number;
+  /** The catalog model the request was routed to. */
+  model: string;
+}
+
+/**
+ * Everything decided before the answer starts — model, limits, fan-out, prompt, cache key parts —
+ * so a bad request fails here with its real status, before any stream opens.
+ */
+export interface AnswerPlan {
+  chat: ChatRequest;
+  resolved: ResolvedModel;
+  fanout?: FanoutPlan;
+  prompt?: PromptPlan;
+  cache: CacheFlow;
+  trace: Trace;
+  ids: AnswerIds;
+}
+
+export interface PlanInput {
+  catalog: Catalog;
+  tenant: TenantConfig;
+  chat: ChatRequest;
+  trace: Trace;
+  env: Env;
+  waitUntil(p: Promise<unknown>): void;
+}
+
+export function planAnswer({ catalog, tenant, chat, trace, env, waitUntil }: PlanInput): AnswerPlan {
+  const resolved = resolveModel(catalog, tenant, chat.model, chat);
+  fitToModel(chat, resolved.model, resolved.reason === 'requested');
+  const fanout = planFanout(chat, catalog.config);
+  const prompt = planPrompt(chat, !!fanout);
+  trace.set('model', resolved.model.id);
+  trace.set('tier', resolved.tier);
+  trace.set('route_reason', resolved.reason);
+  trace.set('stream', !!chat.stream);
+  const cache = new CacheFlow({ env, config: catalog.config, tenant, chat, model: resolved.model.id, prompt, trace, waitUntil });
+  const ids = { id: `chatcmpl-${trace.requestId.slice(4)}`, created: Math.floor(Date.now() / 1000), model: resolved.model.id };
+  return { chat, resolved, fanout, prompt, cache, trace, ids };
+}

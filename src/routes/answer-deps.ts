@@ -1,0 +1,43 @@
+import type { Context } from 'hono';
+import { retrievalCacheLayers } from '../cache/isolate';
+import { runFanout } from '../fanout/fanout';
+import type { AnswerDeps } from '../answer/answer';
+import type { AnswerPlan } from '../answer/plan';
+import type { AppEnv } from '../pipeline/context';
+import { completeWithFailover } from '../providers/failover';
+import { resilienceFor } from '../providers/resilience-state';
+
+/** The answer path's outside world for this request: the origin and the provider, with this isolate's state. */
+export function answerDeps(c: Context<AppEnv>, plan: AnswerPlan): AnswerDeps {
+  const { catalog, tenant, trace } = c.var;
+  const { config } = catalog;
+  const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+  return {
+    fanout: (fanout, signal, onRetrieval) =>
+      runFanout(
+        fanout,
+        {
+          originUrl: config.origin!.baseUrl,
+          tenantId: tenant.id,
+          logContent: tenant.logContent,
+          budgets: config.budgets,
+          retrieval: config.retrieval,
+          tools: config.tools,
+          trace,
+          signal,
+          retrievalCache: config.cache.retrievalTtlSeconds > 0 && tenant.cache ? { cache: retrievalCacheLayers(c.env, config), waitUntil } : undefined,
+        },
+        onRetrieval,
+      ),
+    provider: (body, signal, sink) =>
+      completeWithFailover({
+        catalog,
+        primary: plan.resolved.model,
+        state: resilienceFor(config),
+        env: c.env as unknown as Record<string, unknown>,
+        call: { budgets: config.budgets, trace, signal },
+        body,
+        sink,
+      }),
+  };
+}
