@@ -9,8 +9,9 @@ import type { AppEnv } from './pipeline/context';
 import { traceRequests } from './pipeline/trace';
 import { idempotency } from './pipeline/idempotency';
 import { rateLimit } from './pipeline/rate-limit';
-import { validateChatRequest } from './pipeline/validate';
+import { validateChatRequest, validateUiChatRequest } from './pipeline/validate';
 import { chatCompletions } from './routes/chat-completions';
+import { uiChat } from './routes/ui-chat';
 import { adminHealth, health } from './routes/health';
 import { listModels } from './routes/models';
 
@@ -29,6 +30,7 @@ export function createApp(options: Parameters<typeof traceRequests>[0] = {}) {
   app.use('/v1/*', corsFromConfig(), requireConfig(), authenticate());
   app.get('/v1/models', listModels);
   app.post('/v1/chat/completions', validateChatRequest(), rateLimit(), idempotency(), chatCompletions);
+  app.post('/v1/chat', validateUiChatRequest(), rateLimit(), idempotency(), uiChat);
 
   app.notFound((c) => errorResponse(c, routeNotFound(c.req.method, c.req.path)));
   app.onError((err, c) => errorResponse(c, err));

@@ -13,7 +13,7 @@ const message = z.looseObject({
   content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
 });
 
-const gatewayExtension = z.strictObject({
+export const gatewayExtension = z.strictObject({
   retrieval: z
     .strictObject({
       query: z.string().max(8192).optional(),

@@ -1,41 +1,74 @@
-import type { MiddlewareHandler } from 'hono';
-import { chatRequestSchema } from '../chat-request';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import { chatRequestSchema, type ChatRequest } from '../chat-request';
 import { formatPath } from '../config';
 import { invalidJson, invalidRequest } from '../errors';
+import { toChatRequest, uiChatRequestSchema } from '../ui-chat-request';
 import { tooDeepAt } from '../util/json-depth';
 import { readBody } from '../util/read-body';
 import type { AppEnv } from './context';
 
-/**
- * Reads the body (size and time bounded), parses JSON, bounds its nesting (before anything walks
- * it recursively) and checks it against the chat schema.
- */
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** `/v1/chat` only: the id the answer's UI message gets. */
+    uiMessageId: string;
+  }
+}
+
+/** POST /v1/chat/completions: the body checked against the Chat Completions schema. */
 export function validateChatRequest(): MiddlewareHandler<AppEnv> {
   return async function validate(c, next) {
     const end = c.var.trace.span('validate');
-    const { maxBodyBytes, maxJsonDepth, budgets } = c.var.catalog.config;
-    const text = await readBody(c.req.raw, maxBodyBytes, budgets.requestBodyMs);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw invalidJson((err as Error).message);
-    }
-    const deep = tooDeepAt(json, maxJsonDepth);
-    if (deep) {
-      const param = formatPath(deep);
-      throw invalidRequest(`${param}: nested deeper than ${maxJsonDepth} levels of objects and arrays.`, param);
-    }
-    const parsed = chatRequestSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const param = formatPath(issue.path);
-      throw invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param || undefined);
-    }
-    const { maxChoices } = c.var.catalog.config;
-    if ((parsed.data.n ?? 1) > maxChoices) throw invalidRequest(`n: at most ${maxChoices} choices per request`, 'n');
-    c.set('chat', parsed.data);
+    setChat(c, parse(chatRequestSchema, await readJson(c)));
     end();
     await next();
   };
+}
+
+/**
+ * POST /v1/chat: what `useChat` sends, checked, then turned into the same chat request every
+ * later stage reads — so limits, idempotency, cache and routing work unchanged.
+ */
+export function validateUiChatRequest(): MiddlewareHandler<AppEnv> {
+  return async function validateUiChat(c, next) {
+    const end = c.var.trace.span('validate');
+    const ui = parse(uiChatRequestSchema, await readJson(c));
+    setChat(c, parse(chatRequestSchema, toChatRequest(ui)));
+    c.set('uiMessageId', ui.messageId ?? `msg_${c.var.trace.requestId.slice(4)}`);
+    end();
+    await next();
+  };
+}
+
+/** The body, size and time bounded, parsed, its nesting bounded before anything walks it. */
+async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  const { maxBodyBytes, maxJsonDepth, budgets } = c.var.catalog.config;
+  const text = await readBody(c.req.raw, maxBodyBytes, budgets.requestBodyMs);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw invalidJson((err as Error).message);
+  }
+  const deep = tooDeepAt(json, maxJsonDepth);
+  if (deep) {
+    const param = formatPath(deep);
+    throw invalidRequest(`${param}: nested deeper than ${maxJsonDepth} levels of objects and arrays.`, param);
+  }
+  return json;
+}
+
+/** The value against a schema; the first issue is a 400 naming its field. */
+function parse<S extends z.ZodType>(schema: S, json: unknown): z.infer<S> {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const param = formatPath(issue.path);
+  throw invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param || undefined);
+}
+
+function setChat(c: Context<AppEnv>, chat: ChatRequest): void {
+  const { maxChoices } = c.var.catalog.config;
+  if ((chat.n ?? 1) > maxChoices) throw invalidRequest(`n: at most ${maxChoices} choices per request`, 'n');
+  c.set('chat', chat);
 }

@@ -1,9 +1,10 @@
 import type { Context } from 'hono';
-import { errorBody, logInternalError, toGatewayError } from '../errors';
+import { errorBody } from '../errors';
 import type { AppEnv } from '../pipeline/context';
 import { ChatSseSink } from '../sinks/chat-sse';
 import type { Trace } from '../telemetry/trace';
 import { respond } from './respond';
+import { streamFailure } from './stream-failure';
 
 /**
  * POST /v1/chat/completions: the answer as one `chat.completion` JSON, or as Chat Completions SSE
@@ -21,10 +22,8 @@ export function chatCompletions(c: Context<AppEnv>): Promise<Response> {
 }
 
 /** The final `data: {"error": …}` event of a stream whose headers were already sent. */
-export function streamError(trace: Trace, err: unknown): string {
-  const e = toGatewayError(err);
-  trace.errorCode = e.code;
-  if (e.code === 'internal_error') logInternalError(trace.requestId, e.cause);
+function streamError(trace: Trace, err: unknown): string {
+  const e = streamFailure(trace, err);
   const body = errorBody(e, trace.requestId);
   return JSON.stringify({ error: { ...body.error, status: e.status } });
 }

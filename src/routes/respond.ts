@@ -20,9 +20,16 @@ export interface StreamShape {
  * key is already known, and answers in the requested shape: one JSON body, or a stream whose
  * first event is out before any upstream work has answered.
  */
-export async function respond(c: Context<AppEnv>, shape: { json: true } | { stream: (plan: AnswerPlan) => StreamShape }): Promise<Response> {
+export async function respond(
+  c: Context<AppEnv>,
+  shape: { json: true } | { stream: (plan: AnswerPlan) => StreamShape; headers?: Record<string, string> },
+): Promise<Response> {
   const plan = planAnswer({ ...c.var, env: c.env, waitUntil: (p) => c.executionCtx.waitUntil(p) });
-  const headers: Record<string, string> = { 'x-gateway-model': plan.resolved.model.id, 'x-gateway-tier': plan.resolved.tier };
+  const headers: Record<string, string> = {
+    ...('headers' in shape ? shape.headers : {}),
+    'x-gateway-model': plan.resolved.model.id,
+    'x-gateway-tier': plan.resolved.tier,
+  };
   const streaming = !('json' in shape);
   let hit: CachedAnswer | undefined;
   // Without a fan-out the key is known now: a hit is answered before any stream opens. A stream
