@@ -20,6 +20,13 @@ describe('upstreamHttpError', () => {
     expect([err.status, err.code]).toEqual([mapped, code]);
   });
 
+  it.each([['internal_error'], ['config_invalid'], ['x y'], ['<script>'], ['a'.repeat(80)]])(
+    'a provider code the client must not see as such (%s) becomes upstream_rejected (found by the fuzz test)',
+    (code) => {
+      expect(upstreamHttpError(400, body('bad', code), null).code).toBe('upstream_rejected');
+    },
+  );
+
   it('passes the provider message for client errors only; never for auth errors, which may echo the key', () => {
     expect(upstreamHttpError(400, body('max_tokens is too large'), null).message).toContain('max_tokens is too large');
     expect(upstreamHttpError(401, body('Incorrect API key provided: sk-abc***xyz'), null).message).not.toContain('sk-abc');

@@ -72,10 +72,23 @@ function readErrorBody(body: string, secrets: UpstreamErrorOptions['secrets']): 
     const err = (JSON.parse(body) as { error?: Record<string, unknown> }).error;
     if (!err || typeof err !== 'object') return {};
     const text = (v: unknown) => (typeof v === 'string' ? providerText(v, secrets) : undefined);
-    return { message: text(err.message), code: text(err.code), param: text(err.param) };
+    const code = text(err.code);
+    return { message: text(err.message), code: code && providerCode(code), param: text(err.param) };
   } catch {
     return {};
   }
+}
+
+/** Codes the gateway answers with itself: a provider must not be able to claim them. */
+const OWN_CODES = new Set(['internal_error', 'config_invalid', 'invalid_api_key', 'client_closed']);
+
+/**
+ * A provider's error code as the client may see it: an identifier-like word such as
+ * `context_length_exceeded` passes unchanged; anything else, or one of the gateway's own codes,
+ * becomes `upstream_rejected`.
+ */
+function providerCode(code: string): string {
+  return /^[a-z][a-z0-9_.-]{0,63}$/i.test(code) && !OWN_CODES.has(code) ? code : 'upstream_rejected';
 }
 
 /** `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in whole seconds. */

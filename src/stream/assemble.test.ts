@@ -74,4 +74,14 @@ describe('CompletionAssembler', () => {
     const out = a.result('x', 1, 'm') as { choices: Array<{ index: number; message: { content: string } }> };
     expect(out.choices.map((c) => [c.index, c.message.content])).toEqual([[0, 'A'], [1, 'B']]);
   });
+
+  it('never lets a provider\'s "__proto__" key reach any prototype (found by the fuzz test)', () => {
+    const a = new CompletionAssembler();
+    a.add(JSON.parse('{"__proto__":{"top":1},"choices":[{"index":0,"delta":{"content":"hi","__proto__":{"polluted":1},"audio":{"__proto__":{"deep":1}}},"__proto__":{"x":1}}]}'));
+    a.add(JSON.parse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"__proto__":{"t":1},"function":{"arguments":"{}"}}]}}]}'));
+    const out = a.result('x', 1, 'm') as { choices: Array<{ message: Record<string, unknown> }> };
+    expect(out.choices[0]!.message.content).toBe('hi');
+    for (const key of ['top', 'polluted', 'deep', 'x', 't']) expect(({} as Record<string, unknown>)[key]).toBeUndefined();
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
 });

@@ -4,6 +4,11 @@ import type { ChatChunk, ChunkChoice } from './types';
 const ENVELOPE = new Set(['id', 'object', 'created', 'model', 'choices', 'usage', 'obfuscation']);
 /** Choice fields folded by their own rule. */
 const CHOICE_OWN = new Set(['index', 'delta', 'finish_reason', 'logprobs']);
+/**
+ * Keys never folded: JSON.parse makes `__proto__` an own key, and assigning it would replace an
+ * object's prototype — or, merged into `{}`'s, pollute every object in the isolate.
+ */
+const FORBIDDEN = '__proto__';
 /** Inside a delta, fields that name something rather than add to it: the last value wins. */
 const IDENTITY = new Set(['id', 'type', 'name', 'expires_at', 'index']);
 
@@ -31,7 +36,7 @@ export class CompletionAssembler {
   private readonly top: Json = {};
 
   add(chunk: ChatChunk): void {
-    for (const key in chunk) if (!ENVELOPE.has(key)) keepLast(this.top, key, chunk[key]);
+    for (const key in chunk) if (!ENVELOPE.has(key) && key !== FORBIDDEN) keepLast(this.top, key, chunk[key]);
     for (const c of chunk.choices) this.fold(this.choice(c.index), c);
   }
 
@@ -59,9 +64,10 @@ export class CompletionAssembler {
   private fold(state: ChoiceState, c: ChunkChoice): void {
     if (c.finish_reason) state.finish_reason = c.finish_reason;
     if (c.logprobs != null) state.logprobs = merge(state.logprobs, c.logprobs);
-    for (const key in c) if (!CHOICE_OWN.has(key)) keepLast(state.extra, key, (c as unknown as Json)[key]);
+    for (const key in c) if (!CHOICE_OWN.has(key) && key !== FORBIDDEN) keepLast(state.extra, key, (c as unknown as Json)[key]);
     const delta = c.delta;
     for (const key in delta) {
+      if (key === FORBIDDEN) continue;
       const value = delta[key];
       if (key === 'role') {
         if (typeof value === 'string') state.message.role = value;
@@ -95,6 +101,7 @@ function merge(prev: unknown, next: unknown): unknown {
   if (typeof next === 'object') {
     const out = (typeof prev === 'object' && prev !== null && !Array.isArray(prev) ? prev : {}) as Json;
     for (const key in next as Json) {
+      if (key === FORBIDDEN) continue;
       const value = (next as Json)[key];
       out[key] = IDENTITY.has(key) ? (value ?? out[key]) : merge(out[key], value);
     }

@@ -45,7 +45,8 @@ export class Reframer {
     }
     if (choices.length === 0) return undefined;
     const out: Record<string, unknown> = this.envelope();
-    for (const key in upstream) if (!ENVELOPE.has(key)) out[key] = upstream[key];
+    // `__proto__` (an own key after JSON.parse) would set `out`'s prototype, not a field.
+    for (const key in upstream) if (!ENVELOPE.has(key) && key !== '__proto__') out[key] = upstream[key];
     out.choices = choices;
     return JSON.stringify(out);
   }

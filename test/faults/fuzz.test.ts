@@ -162,11 +162,26 @@ async function streamVerdict(res: Response): Promise<Verdict> {
 const carries = (events: Array<Record<string, any>>) =>
   events.some((e) => (e.choices ?? []).some((c: any) => c.finish_reason != null || Object.entries(c.delta ?? {}).some(([k, v]) => k !== 'role' && v != null && v !== '')));
 
+/**
+ * The request, sent again once if the connection closed before any response: Node's fetch may
+ * reuse a keep-alive connection the server is just closing (undici's "other side closed"), a race
+ * of the client's pool, not an answer. A gateway that drops connections does it again (and shows
+ * in the worker's output, checked after the run).
+ */
+async function sendOnce(send: (signal: AbortSignal) => Promise<Response>, signal: AbortSignal): Promise<Response> {
+  try {
+    return await send(signal);
+  } catch (err) {
+    if (signal.aborted || !String((err as Error).cause ?? '').includes('other side closed')) throw err;
+    return send(signal);
+  }
+}
+
 /** Sends one request and judges the response; a hang or a dropped connection is a problem too. */
 async function judge(send: (signal: AbortSignal) => Promise<Response>, allowed: Set<number>, stream?: boolean): Promise<Verdict> {
   const signal = AbortSignal.timeout(HANG_MS);
   try {
-    const res = await send(signal);
+    const res = await sendOnce(send, signal);
     if (res.status !== 200) return await errorVerdict(res, allowed);
     const sse = (res.headers.get('content-type') ?? '').includes('text/event-stream');
     if (stream !== undefined && sse !== stream) return { problem: `a ${stream ? 'stream' : 'non-stream'} request answered ${sse ? 'as a stream' : 'in JSON'}` };
