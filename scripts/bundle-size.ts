@@ -9,11 +9,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { buildPages } from './build-pages.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const keep = process.argv.includes('--keep');
 const outdir = mkdtempSync(join(tmpdir(), 'gateway-bundle-'));
 const n = (bytes: number) => bytes.toLocaleString('en-US');
+
+// The pages go up as assets beside the Worker, as `npm run deploy` builds them; wrangler refuses a missing folder.
+await buildPages();
 
 let failed = false;
 try {

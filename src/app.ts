@@ -14,16 +14,21 @@ import { chatCompletions } from './routes/chat-completions';
 import { uiChat } from './routes/ui-chat';
 import { adminHealth, health } from './routes/health';
 import { listModels } from './routes/models';
+import { createIsolateState, type IsolateState } from './state';
 
 /**
  * The request's path, written once: trace → config → auth → validate → rate limit →
  * idempotency → route (which consults the cache, opens the stream, fans out to the origin, calls
  * the provider).
  */
-export function createApp(options: Parameters<typeof traceRequests>[0] = {}) {
+export function createApp({ state = createIsolateState(), log }: { state?: IsolateState; log?: (line: string) => void } = {}) {
   const app = new Hono<AppEnv>();
 
-  app.use('*', traceRequests(options));
+  app.use('*', async function isolateState(c, next) {
+    c.set('state', state);
+    await next();
+  });
+  app.use('*', traceRequests({ log }));
   app.get('/healthz', health);
   app.use('/admin/*', adminAuth());
   app.get('/admin/health', adminHealth);

@@ -8,6 +8,7 @@ import type { FanoutPlan } from '../fanout/fanout';
 import { planPrompt, type PromptPlan } from '../prompts/prepare';
 import { fitToModel } from '../routing/limits';
 import { resolveModel, type ResolvedModel } from '../routing/resolve-model';
+import type { IsolateState } from '../state';
 import type { Trace } from '../telemetry/trace';
 
 /** The answer's own ids: one for the whole answer, whichever shape it takes. */
@@ -38,10 +39,11 @@ export interface PlanInput {
   chat: ChatRequest;
   trace: Trace;
   env: Env;
+  state: IsolateState;
   waitUntil(p: Promise<unknown>): void;
 }
 
-export function planAnswer({ catalog, tenant, chat, trace, env, waitUntil }: PlanInput): AnswerPlan {
+export function planAnswer({ catalog, tenant, chat, trace, env, state, waitUntil }: PlanInput): AnswerPlan {
   const resolved = resolveModel(catalog, tenant, chat.model, chat);
   fitToModel(chat, resolved.model, resolved.reason === 'requested');
   const fanout = planFanout(chat, catalog.config);
@@ -50,7 +52,7 @@ export function planAnswer({ catalog, tenant, chat, trace, env, waitUntil }: Pla
   trace.set('tier', resolved.tier);
   trace.set('route_reason', resolved.reason);
   trace.set('stream', !!chat.stream);
-  const cache = new CacheFlow({ env, config: catalog.config, tenant, chat, model: resolved.model.id, prompt, trace, waitUntil });
+  const cache = new CacheFlow({ env, config: catalog.config, tenant, chat, model: resolved.model.id, prompt, trace, state: state.cache, waitUntil });
   const ids = { id: `chatcmpl-${trace.requestId.slice(4)}`, created: Math.floor(Date.now() / 1000), model: resolved.model.id };
   return { chat, resolved, fanout, prompt, cache, trace, ids };
 }

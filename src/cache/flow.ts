@@ -6,7 +6,7 @@ import type { Trace } from '../telemetry/trace';
 import { deadlineExceeded, toGatewayError } from '../errors';
 import { abortable, withTimeout } from '../util/deadlines';
 import { isCachedAnswer, isComplete, isFinished, type CachedAnswer } from './answer';
-import { layeredCache, singleFlight } from './isolate';
+import type { CacheState } from './isolate';
 import { cacheKey, cachePolicy, type KeyParts } from './key';
 import type { LayeredCache } from './layered';
 import type { FlightOutcome, Lead } from './single-flight';
@@ -21,6 +21,8 @@ export interface CacheDeps {
   model: string;
   prompt?: { id: string; version: string; preamble: string };
   trace: Trace;
+  /** The isolate's layers and single-flight table. */
+  state: CacheState;
   waitUntil(p: Promise<unknown>): void;
 }
 
@@ -61,7 +63,7 @@ export class CacheFlow {
    */
   async lookup(fanout?: FanoutResult, { fast = false, signal }: { fast?: boolean; signal?: AbortSignal } = {}): Promise<CachedAnswer | undefined> {
     if (!this.policy.read && !this.policy.write) return undefined;
-    this.cache = layeredCache(this.d.env, this.d.config);
+    this.cache = this.d.state.layers(this.d.env, this.d.config);
     this.key = await cacheKey(keyParts(this.d, fanout));
     this.status = 'miss';
     if (fast) {
@@ -98,7 +100,7 @@ export class CacheFlow {
       // A `refresh` (writes, does not read) leads only when no flight is under way: it must not
       // take one over, nor wait on one.
       if (last && this.policy.write) {
-        const seat = singleFlight.enter(key);
+        const seat = this.d.state.singleFlight.enter(key);
         if (seat.role === 'leader') this.lead = seat.lead;
       }
       return undefined;
@@ -116,7 +118,7 @@ export class CacheFlow {
    */
   private async fly(key: string, signal?: AbortSignal): Promise<CachedAnswer | undefined> {
     for (;;) {
-      const seat = singleFlight.enter(key);
+      const seat = this.d.state.singleFlight.enter(key);
       if (seat.role === 'leader') {
         this.lead = seat.lead;
         return undefined;

@@ -1,16 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
-import { redisClient } from '../cache/isolate';
-import { MemoryIdempotencyStore, RedisIdempotencyStore, type IdempotencyStore } from '../cache/idempotency-store';
+import { RedisIdempotencyStore, type IdempotencyStore } from '../cache/idempotency-store';
 import { canonicalJson } from '../cache/key';
 import { GatewayError, invalidRequest } from '../errors';
-import { systemClock } from '../util/clock';
 import { sha256Hex } from '../util/sha256';
 import type { AppEnv } from './context';
 
 const TTL_SECONDS = 24 * 60 * 60;
 /** Bodies larger than this are not kept (the key is released instead): memory stays bounded. */
 const MAX_BODY = 256 * 1024;
-const memoryStore = new MemoryIdempotencyStore(systemClock);
 /** Response headers worth replaying (the rest belong to the first response only). */
 const KEPT = /^(content-type|cache-control|x-gateway-model|x-gateway-tier|x-gateway-endpoint|x-gateway-degraded)$/;
 /** Outcomes a retry may change: never stored, so the retry runs again. */
@@ -29,8 +26,9 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     if (!/^[\x20-\x7e]{1,255}$/.test(header)) {
       throw invalidRequest('Idempotency-Key must be 1 to 255 printable ASCII characters.', 'Idempotency-Key');
     }
-    const { tenant, chat, trace, catalog } = c.var;
-    const redis = redisClient(c.env, catalog.config);
+    const { tenant, chat, trace, catalog, state } = c.var;
+    const memoryStore = state.idempotency;
+    const redis = state.cache.redisClient(c.env, catalog.config);
     const key = `gw:idem:${encodeURIComponent(tenant.id)}:${await sha256Hex(header)}`;
     const fingerprint = await sha256Hex(canonicalJson(chat));
     // `running` lives only as long as a request can: a record orphaned by a dead isolate expires.

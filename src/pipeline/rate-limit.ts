@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
 import { Admission, rateLimitHeaders } from '../ratelimit/admission';
-import { globalLimiter, localLimiter, takeBatchSlot } from '../ratelimit/isolate';
 import { promptTokens } from '../telemetry/tokens';
 import type { AppEnv } from './context';
 
@@ -12,15 +11,15 @@ import type { AppEnv } from './context';
  */
 export function rateLimit(): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
-    const { catalog, tenant, chat, trace, end: requestEnd } = c.var;
+    const { catalog, tenant, chat, trace, end: requestEnd, state } = c.var;
     const { config } = catalog;
     const end = trace.span('ratelimit');
     const lane = chat.gateway?.priority ?? 'interactive';
     trace.set('lane', lane);
-    const release = lane === 'batch' ? takeBatchSlot(config) : () => {};
+    const release = lane === 'batch' ? state.limits.takeBatchSlot(config) : () => {};
     let admitted;
     try {
-      admitted = await new Admission(config, localLimiter, globalLimiter(c.env, config), trace).admit({
+      admitted = await new Admission(config, state.limits.local, state.limits.globalLimiter(c.env, config), trace).admit({
         tenant,
         lane,
         tools: chat.gateway?.tools?.map((t) => t.name) ?? [],

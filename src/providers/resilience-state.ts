@@ -1,24 +1,28 @@
 import type { Config } from '../config';
 import { RetryBudget } from '../resilience/retry-budget';
 import { EndpointPool } from '../routing/endpoint-pool';
-import { systemClock } from '../util/clock';
+import type { Clock } from '../util/clock';
 
 export interface ResilienceState {
   pool: EndpointPool;
   budget: RetryBudget;
 }
 
-// Per isolate and per config: breakers and budgets start fresh when a new config is deployed.
-const states = new WeakMap<Config, ResilienceState>();
+/**
+ * Breakers and retry budgets, per isolate and per config: they start fresh when a new config is
+ * deployed. One per isolate, built in `createIsolateState`.
+ */
+export class ResilienceStates {
+  private readonly states = new WeakMap<Config, ResilienceState>();
 
-export function resilienceFor(config: Config): ResilienceState {
-  let state = states.get(config);
-  if (!state) {
-    state = {
-      pool: new EndpointPool(config.resilience.breaker, systemClock),
-      budget: new RetryBudget(config.resilience.retry, systemClock),
-    };
-    states.set(config, state);
+  constructor(private readonly clock: Clock) {}
+
+  for(config: Config): ResilienceState {
+    let state = this.states.get(config);
+    if (!state) {
+      state = { pool: new EndpointPool(config.resilience.breaker, this.clock), budget: new RetryBudget(config.resilience.retry, this.clock) };
+      this.states.set(config, state);
+    }
+    return state;
   }
-  return state;
 }

@@ -1,15 +1,13 @@
 import type { Context } from 'hono';
-import { retrievalCacheLayers } from '../cache/isolate';
 import { runFanout } from '../fanout/fanout';
 import type { AnswerDeps } from '../answer/answer';
 import type { AnswerPlan } from '../answer/plan';
 import type { AppEnv } from '../pipeline/context';
 import { completeWithFailover } from '../providers/failover';
-import { resilienceFor } from '../providers/resilience-state';
 
 /** The answer path's outside world for this request: the origin and the provider, with this isolate's state. */
 export function answerDeps(c: Context<AppEnv>, plan: AnswerPlan): AnswerDeps {
-  const { catalog, tenant, trace } = c.var;
+  const { catalog, tenant, trace, state } = c.var;
   const { config } = catalog;
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
   return {
@@ -25,7 +23,7 @@ export function answerDeps(c: Context<AppEnv>, plan: AnswerPlan): AnswerDeps {
           tools: config.tools,
           trace,
           signal,
-          retrievalCache: config.cache.retrievalTtlSeconds > 0 && tenant.cache ? { cache: retrievalCacheLayers(c.env, config), waitUntil } : undefined,
+          retrievalCache: config.cache.retrievalTtlSeconds > 0 && tenant.cache ? { cache: state.cache.retrievalLayers(c.env, config), waitUntil } : undefined,
         },
         onRetrieval,
       ),
@@ -33,7 +31,7 @@ export function answerDeps(c: Context<AppEnv>, plan: AnswerPlan): AnswerDeps {
       completeWithFailover({
         catalog,
         primary: plan.resolved.model,
-        state: resilienceFor(config),
+        state: state.resilience.for(config),
         env: c.env as unknown as Record<string, unknown>,
         call: { budgets: config.budgets, trace, signal },
         body,

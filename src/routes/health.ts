@@ -2,7 +2,6 @@ import type { Context } from 'hono';
 import type { Catalog } from '../catalog';
 import type { AppEnv } from '../pipeline/context';
 import { loadCatalog } from '../pipeline/config';
-import { resilienceFor } from '../providers/resilience-state';
 import type { BreakerState } from '../resilience/breaker';
 
 export type HealthStatus = 'ok' | 'degraded' | 'config_invalid';
@@ -19,7 +18,7 @@ function healthOf(c: Context<AppEnv>): Health {
   const loaded = loadCatalog(c.env);
   if (!loaded.ok) return { status: 'config_invalid', breakers: {}, configError: loaded.error };
   // This isolate's view: breakers are per isolate (docs/design-notes.md).
-  const breakers = resilienceFor(loaded.catalog.config).pool.states();
+  const breakers = c.var.state.resilience.for(loaded.catalog.config).pool.states();
   const degraded = Object.values(breakers).some((state) => state !== 'closed');
   return { status: degraded ? 'degraded' : 'ok', catalog: loaded.catalog, breakers };
 }

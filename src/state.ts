@@ -1,0 +1,27 @@
+import { CacheState } from './cache/isolate';
+import { MemoryIdempotencyStore } from './cache/idempotency-store';
+import { ResilienceStates } from './providers/resilience-state';
+import { LimiterState } from './ratelimit/isolate';
+import { systemClock, type Clock } from './util/clock';
+
+/**
+ * Everything an isolate keeps between requests, built in one place and passed in
+ * (`createApp({state})`): caches and the single-flight table, rate-limit buckets and batch
+ * slots, breakers and retry budgets, idempotency records when there is no Redis. A test builds
+ * its own, on a fake clock if it likes.
+ */
+export interface IsolateState {
+  cache: CacheState;
+  limits: LimiterState;
+  resilience: ResilienceStates;
+  idempotency: MemoryIdempotencyStore;
+}
+
+export function createIsolateState(clock: Clock = systemClock): IsolateState {
+  return {
+    cache: new CacheState(clock),
+    limits: new LimiterState(clock),
+    resilience: new ResilienceStates(clock),
+    idempotency: new MemoryIdempotencyStore(clock),
+  };
+}
