@@ -36,12 +36,25 @@ const tenant = z.object({
   maxTier: z.enum(['small', 'large']).default('large'),
 });
 
+const price = z.number().nonnegative();
+/** USD per million tokens; the special ones fall back to the input or output price when absent. */
+const priceFields = {
+  /** Input read from the provider's prompt cache. @default inputPer1M */
+  cachedInputPer1M: price.optional(),
+  /** Input written to the provider's prompt cache, where it bills that apart. @default inputPer1M */
+  cacheWritePer1M: price.optional(),
+  /** Reasoning tokens, where they are priced apart from output. @default outputPer1M */
+  reasoningPer1M: price.optional(),
+};
+
 const endpoint = z.object({
   id: z.string().min(1),
   baseUrl: z.url({ protocol: /^https?$/ }),
   /** Name of the env binding (secret) that holds this endpoint's API key; none for keyless upstreams. */
   apiKeyEnv: z.string().min(1).optional(),
   weight: z.number().positive().default(1),
+  /** Prices billed through this endpoint, where they differ from the model's (another provider, a discount). */
+  prices: z.object({ inputPer1M: price.optional(), outputPer1M: price.optional(), ...priceFields }).optional(),
 });
 
 const model = z.object({
@@ -49,8 +62,9 @@ const model = z.object({
   tier: z.enum(['small', 'large']),
   /** The model name the provider expects, when it differs from `id`. @default id */
   upstreamModel: z.string().min(1).optional(),
-  inputPer1M: z.number().nonnegative(),
-  outputPer1M: z.number().nonnegative(),
+  inputPer1M: price,
+  outputPer1M: price,
+  ...priceFields,
   contextWindow: z.number().int().positive(),
   /** The most completion tokens the model writes in one answer; requests asking more are refused or clamped. */
   maxOutputTokens: z.number().int().positive().optional(),

@@ -4,7 +4,7 @@ import { providerRequest, type PromptMeta } from '../prompts/prepare';
 import type { CompletionSink } from '../providers/complete';
 import type { Candidate } from '../providers/failover';
 import { CompletionAssembler } from '../stream/assemble';
-import { costUsd, estimateUsage } from '../telemetry/cost';
+import { costUsd, estimateUsage, pricesFor } from '../telemetry/cost';
 import type { Trace } from '../telemetry/trace';
 import type { AnswerPlan } from './plan';
 import type { AnswerSink } from './sink';
@@ -80,7 +80,7 @@ function settleCost(trace: Trace, served: Candidate, body: Record<string, unknow
     trace.usage = estimateUsage(body.messages as Array<{ content?: unknown }>, completion());
     trace.set('usage_estimated', true);
   }
-  const cost = costUsd(trace.usage, served.model);
+  const cost = costUsd(trace.usage, pricesFor(served.model, served.endpoint));
   trace.set('cost_usd', cost);
   return cost;
 }
