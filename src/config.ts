@@ -21,6 +21,8 @@ const tenant = z.object({
       batch: bucket.optional(),
       tokensPerMinute: z.number().int().positive().optional(),
       tools: z.record(z.string(), bucket).optional(),
+      /** Spend limit per UTC day: worst case reserved at admission, settled to the real cost. */
+      usdPerDay: z.number().positive().optional(),
     })
     .optional(),
   /** Model ids or tier aliases the tenant may use; `"*"` allows all. @default ["*"] */

@@ -7,7 +7,7 @@ import { loadCatalog } from './config';
 const EXPOSED = [
   'x-request-id', 'traceparent', 'x-gateway-cache', 'x-gateway-model', 'x-gateway-tier', 'x-gateway-endpoint',
   'x-gateway-degraded', 'x-gateway-cost-usd', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after',
-  'idempotent-replayed',
+  'idempotent-replayed', 'x-gateway-spend-limit-usd', 'x-gateway-spend-remaining-usd',
 ];
 
 /**

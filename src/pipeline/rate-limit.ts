@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { Admission, rateLimitHeaders } from '../ratelimit/admission';
+import { worstCaseUsd } from '../ratelimit/worst-case';
 import { promptTokens } from '../telemetry/tokens';
 import type { AppEnv } from './context';
 
@@ -19,11 +20,14 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     const release = lane === 'batch' ? state.limits.takeBatchSlot(config) : () => {};
     let admitted;
     try {
-      admitted = await new Admission(config, state.limits.local, state.limits.globalLimiter(c.env, config), trace).admit({
+      const prompt = promptTokens(chat.messages);
+      const admission = new Admission(config, state.limits.local, state.limits.globalLimiter(c.env, config), trace, state.limits.spendLedgers(c.env, config));
+      admitted = await admission.admit({
         tenant,
         lane,
         tools: chat.gateway?.tools?.map((t) => t.name) ?? [],
-        reserveTokens: promptTokens(chat.messages) + (chat.max_completion_tokens ?? chat.max_tokens ?? config.rateLimit.defaultMaxTokens),
+        reserveTokens: prompt + (chat.max_completion_tokens ?? chat.max_tokens ?? config.rateLimit.defaultMaxTokens),
+        reserveUsd: tenant.limits?.usdPerDay !== undefined ? worstCaseUsd(catalog, tenant, chat, prompt) : undefined,
       });
     } catch (err) {
       release();
@@ -35,9 +39,11 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
       await next();
     } finally {
       if (admitted.lane) for (const [k, v] of Object.entries(rateLimitHeaders(admitted.lane.spec, admitted.lane.result))) c.res.headers.set(k, v);
+      for (const [k, v] of Object.entries(admitted.spend ?? {})) c.res.headers.set(k, v);
       const settled = requestEnd.promise.then(() => {
         release();
-        return admitted.settle((trace.usage?.prompt_tokens ?? 0) + (trace.usage?.completion_tokens ?? 0));
+        const cost = trace.fields.cost_usd;
+        return admitted.settle((trace.usage?.prompt_tokens ?? 0) + (trace.usage?.completion_tokens ?? 0), typeof cost === 'number' ? cost : 0);
       });
       c.executionCtx.waitUntil(settled.catch(() => {}));
     }

@@ -3,6 +3,7 @@ import { GatewayError } from '../errors';
 import type { Trace } from '../telemetry/trace';
 import { LimiterUnavailable, type GlobalLimiter } from './global-limiter';
 import type { LocalLimiter } from './local-limiter';
+import { NANO, spendDay, toNano, type SpendLedger } from './spend';
 import type { BucketSpec, TakeResult } from './token-bucket';
 
 export type Lane = 'interactive' | 'batch';
@@ -13,13 +14,23 @@ export interface AdmissionRequest {
   tools: readonly string[];
   /** Tokens to reserve against tokensPerMinute: prompt estimate + max_tokens (or the default). */
   reserveTokens: number;
+  /** The worst-case cost to reserve against `usdPerDay` (prompt estimate × input + max tokens × output). */
+  reserveUsd?: number;
+}
+
+/** Where a tenant's daily spend is kept: the shared ledger (Redis) and this isolate's, for Redis trouble. */
+export interface SpendLedgers {
+  shared?: SpendLedger;
+  local: SpendLedger;
 }
 
 export interface Admitted {
   /** The lane bucket's figures, for the RateLimit-* headers (absent when the tenant has no lane limit). */
   lane?: { spec: BucketSpec; result: TakeResult };
-  /** Gives back the unused part of the token reservation once real usage is known. */
-  settle(usedTokens: number): Promise<void>;
+  /** Gives back the unused part of the reservations once real usage and cost are known. */
+  settle(usedTokens: number, costUsd?: number): Promise<void>;
+  /** The spend figures for response headers (when the tenant has a `usdPerDay`). */
+  spend?: Record<string, string>;
 }
 
 interface Taken {
@@ -43,6 +54,8 @@ export class Admission {
     private readonly local: LocalLimiter,
     private readonly global: GlobalLimiter | undefined,
     private readonly trace: Trace,
+    private readonly spend?: SpendLedgers,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async admit(req: AdmissionRequest): Promise<Admitted> {
@@ -50,6 +63,7 @@ export class Admission {
     const taken: Taken[] = [];
     const id = req.tenant.id;
     let lane: Admitted['lane'];
+    let spend: Awaited<ReturnType<Admission['reserveSpend']>> | undefined;
     try {
       const bucket = laneBucket(limits, req.lane);
       // The lane's own failure policy applies, even when it draws from the other lane's bucket.
@@ -61,6 +75,9 @@ export class Admission {
       const tpm = limits?.tokensPerMinute;
       // A reservation can never exceed the whole bucket, or it could never be admitted.
       if (tpm) await this.take(taken, `${id}:tpm`, tpmSpec(tpm), Math.min(req.reserveTokens, tpm), 'tokens_per_minute', this.failOpen(req.lane));
+      // Money last: a refusal above never holds a spend reservation.
+      const usd = limits?.usdPerDay;
+      spend = usd !== undefined && req.reserveUsd !== undefined ? await this.reserveSpend(id, usd, req.reserveUsd, req.lane) : undefined;
     } catch (err) {
       await Promise.all(taken.map((t) => this.refund(t, t.n)));
       throw err;
@@ -68,9 +85,53 @@ export class Admission {
     const reservation = taken.find((t) => t.key.endsWith(':tpm'));
     return {
       lane,
-      settle: async (used) => {
+      spend: spend?.headers,
+      settle: async (used, costUsd) => {
         if (reservation) await this.refund(reservation, reservation.n - Math.min(used, reservation.n));
+        if (spend) await spend.settle(costUsd ?? 0);
       },
+    };
+  }
+
+  /**
+   * Reserves the request's worst-case cost against the tenant's `usdPerDay` for today (UTC),
+   * atomically across isolates on Redis; settled to the real cost once it is known. On Redis
+   * trouble the lane's policy applies: admit on this isolate's ledger, or refuse with a 503.
+   */
+  private async reserveSpend(tenantId: string, limitUsd: number, reserveUsd: number, lane: Lane) {
+    const { key, resetSeconds } = spendDay(tenantId, this.now());
+    const ttl = resetSeconds + 3600;
+    const nano = toNano(reserveUsd);
+    const limitNano = Math.round(limitUsd * NANO);
+    let ledger = this.spend?.shared ?? this.spend!.local;
+    let result;
+    try {
+      result = await ledger.reserve(key, nano, limitNano, ttl);
+    } catch (err) {
+      if (!(err instanceof LimiterUnavailable)) throw err;
+      const failOpen = this.failOpen(lane);
+      this.trace.set('spend_redis', failOpen ? 'fail-open' : 'fail-closed');
+      if (!failOpen) throw new GatewayError('The spend limiter is unavailable; retry shortly.', { status: 503, code: 'rate_limiter_unavailable', retryAfter: 1, param: 'usd_per_day' });
+      ledger = this.spend!.local;
+      result = await ledger.reserve(key, nano, limitNano, ttl);
+    }
+    const headers = (spent: number) => ({
+      'x-gateway-spend-limit-usd': String(limitUsd),
+      'x-gateway-spend-remaining-usd': String(Math.max(0, limitNano - spent) / NANO),
+    });
+    if (!result.ok) {
+      throw new GatewayError(`Spend limit of $${limitUsd} a day reached; it resets at midnight UTC.`, {
+        status: 429,
+        code: 'spend_limit_exceeded',
+        param: 'usd_per_day',
+        retryAfter: resetSeconds,
+        headers: headers(result.spent),
+      });
+    }
+    this.trace.set('spend_reserved_usd', nano / NANO);
+    return {
+      headers: headers(result.spent),
+      settle: (costUsd: number) => ledger.adjust(key, toNano(costUsd) - nano, ttl).catch(() => this.trace.set('spend_settle_failed', true)),
     };
   }
 

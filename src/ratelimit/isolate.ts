@@ -5,6 +5,7 @@ import { GatewayError } from '../errors';
 import type { Clock } from '../util/clock';
 import { GlobalLimiter } from './global-limiter';
 import { LocalLimiter } from './local-limiter';
+import { MemorySpendLedger, RedisSpendLedger, type SpendLedger } from './spend';
 
 /**
  * The isolate's limiter state: local buckets, the global limiter (when Upstash is configured),
@@ -12,7 +13,9 @@ import { LocalLimiter } from './local-limiter';
  */
 export class LimiterState {
   readonly local: LocalLimiter;
-  private global: { key: string; limiter: GlobalLimiter } | undefined;
+  /** This isolate's spend ledger: exact without Redis, the fallback on Redis trouble. */
+  readonly localSpend: SpendLedger = new MemorySpendLedger();
+  private global: { key: string; limiter: GlobalLimiter; spend: SpendLedger } | undefined;
   private batchInFlight = 0;
 
   constructor(clock: Clock) {
@@ -20,6 +23,15 @@ export class LimiterState {
   }
 
   globalLimiter(env: Env, config: Config): GlobalLimiter | undefined {
+    return this.shared(env, config)?.limiter;
+  }
+
+  /** The tenants' daily spend, shared across isolates on Redis (when configured) and kept here too. */
+  spendLedgers(env: Env, config: Config): { shared?: SpendLedger; local: SpendLedger } {
+    return { shared: this.shared(env, config)?.spend, local: this.localSpend };
+  }
+
+  private shared(env: Env, config: Config) {
     const url = env.UPSTASH_REDIS_REST_URL;
     const token = env.UPSTASH_REDIS_REST_TOKEN;
     if (!url || !token) return undefined;
@@ -29,9 +41,9 @@ export class LimiterState {
       // and every Upstash fetch carries that deadline as an AbortSignal, so an abandoned call stops.
       const timeoutMs = config.rateLimit.redisTimeoutMs;
       const redis = new Redis({ url, token, retry: false, enableTelemetry: false, signal: () => AbortSignal.timeout(timeoutMs) });
-      this.global = { key, limiter: new GlobalLimiter(redis, config.rateLimit.redisTimeoutMs) };
+      this.global = { key, limiter: new GlobalLimiter(redis, timeoutMs), spend: new RedisSpendLedger(redis, timeoutMs) };
     }
-    return this.global.limiter;
+    return this.global;
   }
 
   /**
