@@ -222,3 +222,17 @@ describe('sim provider', () => {
     expect(other.calls[0]).toMatchObject({ aborted: true, status: 0 });
   });
 });
+
+describe('a weak small model', () => {
+  it('fails the documented share of hard prompts, the same ones every time; the large model never does', async () => {
+    const { smallFails, SMALL_FAILS_HARD_SHARE, FAILED_ANSWER_MARK } = await import('./text.ts');
+    const prompts = Array.from({ length: 2000 }, (_, i) => [{ role: 'user', content: `Prove statement number ${i} step by step.` }]);
+    const failed = prompts.filter((m) => smallFails('sim-small', m, { difficulty: 'hard' })).length / prompts.length;
+    expect(Math.abs(failed - SMALL_FAILS_HARD_SHARE)).toBeLessThan(0.05);
+    expect(prompts.some((m) => smallFails('sim-large', m, { difficulty: 'hard' }) || smallFails('sim-small', m, {}))).toBe(false);
+    sim.setFaults('default', FAST);
+    const failing = prompts.find((m) => smallFails('sim-small', m, { difficulty: 'hard' }))!;
+    const res = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'sim-small', messages: failing, metadata: { difficulty: 'hard' } }) });
+    expect(((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toContain(FAILED_ANSWER_MARK);
+  });
+});

@@ -116,7 +116,7 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
       firstTokenMs: f.firstTokenMs ?? base.firstTokenMs,
       interTokenMs: f.interTokenMs ?? base.interTokenMs,
     };
-    const answer = simAnswer(request.model, request.messages, request.maxTokens, f.tokens ?? DEFAULT_COMPLETION_TOKENS);
+    const answer = simAnswer(request.model, request.messages, request.maxTokens, f.tokens ?? DEFAULT_COMPLETION_TOKENS, (body as { metadata?: unknown } | null)?.metadata);
     const usage = f.noUsage ? undefined : usageOf(promptTokens(request.messages), answer.tokens.length * request.n);
     const errorEvent = errorBody(500, `Simulated mid-stream error${echo ? `: ${echo}` : ''}`);
     const reply: Reply = { ex, call, request, answer, usage, timing, faults: f, errorEvent, id: `chatcmpl-sim-${call.seq}` };

@@ -68,6 +68,22 @@ export function promptTokens(messages: readonly SimMessage[]): number {
 }
 
 /**
+ * The small model's weakness, so routing has a real price: for a request whose OpenAI `metadata`
+ * says `difficulty: "hard"`, `sim-small` fails this share of prompts (the same ones every time,
+ * by a hash of the prompt) — it answers with FAILED_ANSWER_MARK instead. `sim-large` never does.
+ * The gateway's router does not read `metadata`: it must tell hard prompts by their features.
+ */
+export const SMALL_FAILS_HARD_SHARE = 0.7;
+export const FAILED_ANSWER_MARK = 'I am not able to answer this reliably.';
+
+export function smallFails(model: string, messages: readonly SimMessage[], metadata: unknown): boolean {
+  if (model !== 'sim-small') return false;
+  if (typeof metadata !== 'object' || metadata === null || (metadata as Record<string, unknown>).difficulty !== 'hard') return false;
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  return hash32(contentText(lastUser?.content)) % 1000 < SMALL_FAILS_HARD_SHARE * 1000;
+}
+
+/**
  * The answer the sim gives: "Simulated answer from <model> about: <first 6 words of the
  * last user message>." then lorem words, `length` words in all, capped by `maxTokens`.
  */
@@ -76,11 +92,13 @@ export function simAnswer(
   messages: readonly SimMessage[],
   maxTokens?: number,
   length: number = DEFAULT_COMPLETION_TOKENS,
+  metadata?: unknown,
 ): SimAnswer {
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
   const asked = contentText(lastUser?.content);
   const question = asked.split(/\s+/).filter(Boolean).slice(0, 6).join(' ');
-  const head = `Simulated answer from ${model} about: ${question || 'nothing'}.`.split(' ');
+  const failed = smallFails(model, messages, metadata);
+  const head = (failed ? FAILED_ANSWER_MARK : `Simulated answer from ${model} about: ${question || 'nothing'}.`).split(' ');
   const wanted = Math.max(0, Math.floor(length));
   const words = head.concat(loremWords(`${model}\n${asked}`, Math.max(0, wanted - head.length))).slice(0, wanted);
   const capped = maxTokens !== undefined && maxTokens < words.length;
