@@ -61,8 +61,11 @@ export interface ProviderCall extends BaseCall {
 }
 
 export interface SimProvider extends SimServer<ProviderFaults, ProviderCall> {
-  /** Replaces a scope's replies with a script (null removes it); `reset` clears every script. */
-  script(scope: string, script: ProviderScript | null): void;
+  /**
+   * Replaces a scope's replies with a script (null removes it); a list plays one script per call,
+   * the last one for every call after. `reset` clears every script.
+   */
+  script(scope: string, script: ProviderScript | ProviderScript[] | null): void;
 }
 
 /** Faults that failFirst switches off after the first k requests. */
@@ -74,7 +77,7 @@ const ROUTE = /^(?:\/s\/([^/]+))?\/v1\/(chat\/completions|models)$/;
 
 export async function startProvider(opts: ListenOptions = {}): Promise<SimProvider> {
   const faults = new FaultTable<ProviderFaults>(FAILURES);
-  const scripts = new Map<string, ProviderScript>();
+  const scripts = new Map<string, { list: ProviderScript[]; calls: number }>();
 
   async function handle(ex: Exchange, track: Track<ProviderCall>): Promise<boolean> {
     const match = ROUTE.exec(ex.url.pathname);
@@ -103,7 +106,8 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
       return true;
     }
 
-    const script = scripts.get(scope);
+    const scripted = scripts.get(scope);
+    const script = scripted && scripted.list[Math.min(scripted.calls++, scripted.list.length - 1)];
     if (script) {
       await playScript(script, call.stream, ex.res, ex.signal, ex.cut);
       return true;
@@ -127,7 +131,8 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
   const server = await startSimServer(opts, faults, handle);
   const resetFaults = server.reset;
   return Object.assign(server, {
-    script: (scope: string, s: ProviderScript | null) => void (s ? scripts.set(scope, s) : scripts.delete(scope)),
+    script: (scope: string, s: ProviderScript | ProviderScript[] | null) =>
+      void (s ? scripts.set(scope, { list: Array.isArray(s) ? s : [s], calls: 0 }) : scripts.delete(scope)),
     reset: () => {
       scripts.clear();
       resetFaults();

@@ -31,6 +31,8 @@ export const gatewayExtension = z.strictObject({
     .strictObject({ id: z.string().min(1), version: z.string().optional(), variables: z.record(z.string(), z.unknown()).optional() })
     .optional(),
   cache: z.enum(['default', 'bypass', 'refresh']).optional(),
+  /** Output contracts on streams: check at the end (`stream`, default) or emit only validated JSON (`buffer`). */
+  contract: z.enum(['stream', 'buffer']).optional(),
 });
 
 const positiveInt = z.number().int().positive().nullish();
@@ -46,6 +48,14 @@ export const chatRequestSchema = z.looseObject({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   gateway: gatewayExtension.optional(),
+  // Checked because the gateway reads them (output contracts): the rest of each passes as sent.
+  tools: z.array(z.looseObject({ type: z.string(), function: z.looseObject({ name: z.string().min(1), parameters: z.record(z.string(), z.unknown()).optional() }).optional() })).max(128).nullish(),
+  response_format: z
+    .looseObject({
+      type: z.enum(['text', 'json_object', 'json_schema']),
+      json_schema: z.looseObject({ name: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional() }).optional(),
+    })
+    .nullish(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

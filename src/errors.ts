@@ -25,6 +25,8 @@ export interface GatewayErrorOptions {
   param?: string;
   /** Response headers that belong with this error (e.g. RateLimit-*). */
   headers?: Record<string, string>;
+  /** Extra fields of the error object (e.g. a schema violation's `errors`). */
+  details?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -36,6 +38,7 @@ export class GatewayError extends Error {
   readonly upstreamRetryAfter?: number;
   readonly param?: string;
   readonly headers?: Record<string, string>;
+  readonly details?: Record<string, unknown>;
 
   constructor(message: string, options: GatewayErrorOptions) {
     super(message, { cause: options.cause });
@@ -47,6 +50,7 @@ export class GatewayError extends Error {
     this.upstreamRetryAfter = options.upstreamRetryAfter;
     this.param = options.param;
     this.headers = options.headers;
+    this.details = options.details;
   }
 }
 
@@ -68,7 +72,7 @@ export interface ErrorBody {
 
 export function errorBody(err: GatewayError, requestId: string): ErrorBody {
   return {
-    error: { message: err.message, type: err.type, code: err.code, param: err.param ?? null, request_id: requestId },
+    error: { ...err.details, message: err.message, type: err.type, code: err.code, param: err.param ?? null, request_id: requestId },
   };
 }
 

@@ -40,6 +40,7 @@ const FANOUT: FanoutResult = {
 function fakes(trace?: Trace) {
   const calls = { provider: 0, fanout: 0 };
   const deps: AnswerDeps = {
+    reask: () => true,
     async fanout(_plan, _signal, onRetrieval) {
       calls.fanout++;
       onRetrieval(FANOUT);

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog';
 import type { ChatRequest } from '../chat-request';
 import { CacheFlow } from '../cache/flow';
+import { contractOf, type Contract } from '../contracts/contract';
 import type { TenantConfig } from '../config';
 import type { Env } from '../env';
 import { planFanout } from '../fanout/plan';
@@ -31,6 +32,8 @@ export interface AnswerPlan {
   cache: CacheFlow;
   trace: Trace;
   ids: AnswerIds;
+  /** The output contract (response_format's JSON schema, tool parameters), when the request sets one. */
+  contract?: Contract;
 }
 
 export interface PlanInput {
@@ -54,5 +57,6 @@ export function planAnswer({ catalog, tenant, chat, trace, env, state, waitUntil
   trace.set('stream', !!chat.stream);
   const cache = new CacheFlow({ env, config: catalog.config, tenant, chat, model: resolved.model.id, prompt, trace, state: state.cache, waitUntil });
   const ids = { id: `chatcmpl-${trace.requestId.slice(4)}`, created: Math.floor(Date.now() / 1000), model: resolved.model.id };
-  return { chat, resolved, fanout, prompt, cache, trace, ids };
+  const contract = contractOf(chat as Record<string, unknown>);
+  return { chat, resolved, fanout, prompt, cache, trace, ids, contract };
 }

@@ -1,5 +1,6 @@
 import type { CachedAnswer } from '../cache/answer';
 import type { CacheStatus } from '../cache/flow';
+import type { Outcome } from '../contracts/contract';
 import { sourcesOf } from '../fanout/augment';
 import type { FanoutResult } from '../fanout/fanout';
 import type { PromptMeta } from '../prompts/prepare';
@@ -15,6 +16,8 @@ export interface Done {
   prompt?: PromptMeta;
   /** The `chat.completion` body (usage included), when the sink asked for it or the cache needed it. */
   assembled?: Record<string, unknown>;
+  /** The output contract's outcome, when the request set one. */
+  contract?: { outcome: Outcome; repairs: string[] };
 }
 
 /**
@@ -44,6 +47,7 @@ export interface AnswerSink {
 export function servedMeta(trace: Trace, done: Done): Record<string, unknown> {
   const meta: Record<string, unknown> = { request_id: trace.requestId, cost_usd: done.cost, model: done.served.model.id, endpoint: done.served.endpoint.id };
   if (trace.fields.usage_estimated) meta.usage_estimated = true;
+  if (done.contract) meta.contract = done.contract;
   return meta;
 }
 

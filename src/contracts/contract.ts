@@ -35,7 +35,8 @@ export function contractOf(body: Record<string, unknown>): Contract | undefined 
   const format = body.response_format as { type?: string; json_schema?: { schema?: unknown } } | undefined;
   const content = format?.type === 'json_schema' ? { schema: format.json_schema?.schema ?? {} } : format?.type === 'json_object' ? {} : undefined;
   const tools = new Map<string, unknown>();
-  for (const t of (body.tools as Array<{ type?: string; function?: { name?: string; parameters?: unknown } }> | undefined) ?? []) {
+  const offered = Array.isArray(body.tools) ? (body.tools as Array<{ type?: string; function?: { name?: string; parameters?: unknown } }>) : [];
+  for (const t of offered) {
     if (t?.function?.name && t.function.parameters) tools.set(t.function.name, t.function.parameters);
   }
   return content || tools.size ? { content, tools } : undefined;
@@ -91,7 +92,13 @@ function checkJson(raw: unknown, schema: unknown, finished: boolean, where: stri
       value = mapped.value;
       repairs.push('key_case');
     }
-    const result = new Validator(schema as never, '2020-12', false).validate(value);
+    let result;
+    try {
+      result = new Validator(schema as never, '2020-12', false).validate(value);
+    } catch {
+      // A schema the validator cannot apply: nothing can be shown to match it.
+      return { errors: [{ path: where, message: 'the schema could not be applied' }], repairs };
+    }
     if (!result.valid) {
       const errors = result.errors
         .filter((e) => e.keyword !== 'properties' && e.keyword !== 'items' && e.keyword !== '$ref')

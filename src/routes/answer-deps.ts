@@ -27,6 +27,7 @@ export function answerDeps(c: Context<AppEnv>, plan: AnswerPlan): AnswerDeps {
         },
         onRetrieval,
       ),
+    reask: () => state.resilience.for(config).budget.tryRetry(),
     provider: (body, signal, sink) =>
       completeWithFailover({
         catalog,

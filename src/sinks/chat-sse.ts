@@ -62,6 +62,12 @@ export class ChatSseSink implements AnswerSink {
   }
 
   end(done: Done): void {
+    // The contract's verdict on what was streamed; a repair comes with the repaired JSON to use.
+    if (done.contract) {
+      const message = ((done.assembled?.choices as Array<{ message: { content?: unknown } }>) ?? [])[0]?.message;
+      const repaired = done.contract.outcome === 'repaired' && this.plan.chat.gateway?.contract !== 'buffer' ? { content: message?.content } : {};
+      this.meta({ contract: { ...done.contract, ...repaired } });
+    }
     if (!this.wantsUsage()) return;
     const meta = { ...servedMeta(this.plan.trace, done), degraded: done.fanout?.degraded ?? [] };
     this.out.data(this.reframer.usage(this.plan.trace.usage!, meta));

@@ -86,8 +86,8 @@ export class UiMessageSink implements AnswerSink {
   }
 
   end(done: Done): void {
-    const { cost_usd, model } = servedMeta(this.plan.trace, done);
-    this.close({ request_id: this.plan.trace.requestId, cost_usd, model, cache: this.cache ?? this.plan.cache.status });
+    const { cost_usd, model, contract } = servedMeta(this.plan.trace, done);
+    this.close({ request_id: this.plan.trace.requestId, cost_usd, model, cache: this.cache ?? this.plan.cache.status, ...(contract ? { contract } : {}) });
   }
 
   private choice(c: ChunkChoice): void {
