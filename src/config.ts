@@ -42,6 +42,8 @@ const endpoint = z.object({
   /** Name of the env binding (secret) that holds this endpoint's API key; none for keyless upstreams. */
   apiKeyEnv: z.string().min(1).optional(),
   weight: z.number().positive().default(1),
+  /** `gen_ai.provider.name` on this endpoint's trace spans (OpenTelemetry's names: "openai", "azure.ai.openai", "groq", …). @default "openai" */
+  provider: z.string().min(1).optional(),
 });
 
 const model = z.object({
