@@ -16,6 +16,8 @@ export interface OriginCall extends BaseCall {
   route: string;
   /** The parsed request body (null if it was not JSON). */
   body: unknown;
+  /** The W3C traceparent the caller propagated, if any. */
+  traceparent: string | null;
 }
 
 /** `setFaults(route)` takes "retrieve", "rerank", "tools/<name>", or "tools" for every tool. */
@@ -40,7 +42,7 @@ export async function startOrigin(opts: ListenOptions = {}): Promise<SimOrigin> 
     const tool = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
     const route = tool === undefined ? match[1]! : `tools/${tool}`;
     const parsed = parseJson(ex.body);
-    track({ route, body: parsed.ok ? parsed.value : null });
+    track({ route, body: parsed.ok ? parsed.value : null, traceparent: (ex.req.headers.traceparent as string | undefined) ?? null });
     const answer: Answer = parsed.ok ? respond(route, tool, parsed.value) : { status: 400, message: parsed.message };
     if (answer.status === 400) {
       sendJson(ex.res, 400, errorBody(400, answer.message));

@@ -57,6 +57,8 @@ const endpoint = z.object({
   weight: z.number().positive().default(1),
   /** Prices billed through this endpoint, where they differ from the model's (another provider, a discount). */
   prices: z.object({ inputPer1M: price.optional(), outputPer1M: price.optional(), ...priceFields }).optional(),
+  /** `gen_ai.provider.name` on this endpoint's trace spans (OpenTelemetry's names: "openai", "azure.ai.openai", "groq", …). @default "openai" */
+  provider: z.string().min(1).optional(),
 });
 
 const model = z.object({

@@ -11,4 +11,12 @@ export interface Env extends Cloudflare.Env {
   UPSTASH_REDIS_REST_URL?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
   ADMIN_TOKEN?: string;
+  /** OTLP/HTTP base URL; traces go to `{it}/v1/traces`. Unset: no export. */
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  /** Headers for the export, `k=v,k2=v2` (values URL-encoded); may hold an API key: a secret. */
+  OTEL_EXPORTER_OTLP_HEADERS?: string;
+  /** ms an export may take before its batch is dropped. @default 2000 */
+  OTEL_EXPORTER_OTLP_TIMEOUT?: string;
+  /** The traces' `service.name`. @default "edge-llm-gateway" */
+  OTEL_SERVICE_NAME?: string;
 }

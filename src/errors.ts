@@ -56,6 +56,9 @@ export class GatewayError extends Error {
 
 export const isGatewayError = (err: unknown): err is GatewayError => err instanceof GatewayError;
 
+/** A failure's short, low-cardinality name for traces (`error.type`): its code, else its class. */
+export const errorType = (err: unknown): string => (isGatewayError(err) ? err.code : err instanceof Error ? err.name : 'error');
+
 function defaultType(status: number): ErrorType {
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';

@@ -2,12 +2,14 @@ import { CacheState } from './cache/isolate';
 import { MemoryIdempotencyStore } from './cache/idempotency-store';
 import { ResilienceStates } from './providers/resilience-state';
 import { LimiterState } from './ratelimit/isolate';
+import { TraceExporter } from './telemetry/exporter';
 import { systemClock, type Clock } from './util/clock';
 
 /**
  * Everything an isolate keeps between requests, built in one place and passed in
  * (`createApp({state})`): caches and the single-flight table, rate-limit buckets and batch
- * slots, breakers and retry budgets, idempotency records when there is no Redis. A test builds
+ * slots, breakers and retry budgets, idempotency records when there is no Redis, the trace
+ * exporter's buffer. A test builds
  * its own, on a fake clock if it likes.
  */
 export interface IsolateState {
@@ -15,6 +17,7 @@ export interface IsolateState {
   limits: LimiterState;
   resilience: ResilienceStates;
   idempotency: MemoryIdempotencyStore;
+  traces: TraceExporter;
 }
 
 export function createIsolateState(clock: Clock = systemClock): IsolateState {
@@ -23,5 +26,6 @@ export function createIsolateState(clock: Clock = systemClock): IsolateState {
     limits: new LimiterState(clock),
     resilience: new ResilienceStates(clock),
     idempotency: new MemoryIdempotencyStore(clock),
+    traces: new TraceExporter(),
   };
 }

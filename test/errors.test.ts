@@ -229,7 +229,10 @@ describe('trace context', () => {
     const out = res.headers.get('traceparent')!;
     expect(out).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     expect(out).not.toContain('00f067aa0ba902b7');
-    expect(provider.calls[0]!.traceparent).toBe(out);
+    // The provider gets the same trace, from the attempt's own span (a child of the response's).
+    const sent = provider.calls[0]!.traceparent!;
+    expect(sent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(sent).not.toBe(out);
   });
 
   it('starts a new trace for a missing or invalid traceparent', async () => {

@@ -47,8 +47,12 @@ export interface PlanInput {
 }
 
 export function planAnswer({ catalog, tenant, chat, trace, env, state, waitUntil }: PlanInput): AnswerPlan {
-  const resolved = resolveModel(catalog, tenant, chat.model, chat);
-  fitToModel(chat, resolved.model, resolved.reason === 'requested');
+  const resolved = trace.run('route', (span) => {
+    const r = resolveModel(catalog, tenant, chat.model, chat);
+    fitToModel(chat, r.model, r.reason === 'requested');
+    span.set({ model: r.model.id, tier: r.tier, reason: r.reason });
+    return r;
+  });
   const fanout = planFanout(chat, catalog.config);
   const prompt = planPrompt(chat, !!fanout);
   trace.set('model', resolved.model.id);

@@ -81,12 +81,17 @@ export class CacheFlow {
   }
 
   private async search(from: number, to: number, last: boolean, signal?: AbortSignal): Promise<CachedAnswer | undefined> {
-    const end = this.d.trace.span('cache');
+    const { trace } = this.d;
+    const end = trace.span('cache');
     const cache = this.cache!;
     const key = this.key!;
     try {
       if (this.policy.read) {
-        const hit = await cache.get(key, from, to);
+        // A span per layer read, under this lookup's: `cache memory`, `cache redis`, `cache kv`.
+        const hit = await cache.get(key, from, to, (layer) => {
+          const span = trace.span(`cache ${layer}`, { parent: end });
+          return (outcome) => (outcome === 'error' ? span.fail('read failed') : span({ outcome }));
+        });
         if (hit) {
           this.d.waitUntil(hit.backfill);
           const answer = parseCached(hit.value);
@@ -168,8 +173,13 @@ export class CacheFlow {
     }
   }
 
+  /** Written off the response's path; the `cache_write` span outlives the response, and the export waits for it. */
   private store(answer: CachedAnswer): void {
-    if (this.key && this.cache && this.policy.write) this.d.waitUntil(this.cache.set(this.key, JSON.stringify(answer)));
+    if (!this.key || !this.cache || !this.policy.write) return;
+    const span = this.d.trace.span('cache_write');
+    const write = this.cache.set(this.key, JSON.stringify(answer)).finally(() => span());
+    this.d.trace.background.push(write);
+    this.d.waitUntil(write);
   }
 }
 

@@ -5,6 +5,9 @@ export interface LayerTtl {
   ttlSeconds: number;
 }
 
+/** Told when a layer is read; the function it returns is told the outcome (a trace span per layer). */
+export type LayerObserver = (layer: CacheLayer['name']) => (outcome: 'hit' | 'miss' | 'error') => void;
+
 export interface CacheHit {
   value: string;
   layer: CacheLayer['name'];
@@ -23,16 +26,19 @@ export class LayeredCache {
   constructor(private readonly layers: readonly LayerTtl[]) {}
 
   /** Reads layers `from`..`to` (all by default), fastest first. */
-  async get(key: string, from = 0, to = this.layers.length): Promise<CacheHit | undefined> {
+  async get(key: string, from = 0, to = this.layers.length, observe?: LayerObserver): Promise<CacheHit | undefined> {
     for (let i = from; i < Math.min(to, this.layers.length); i++) {
       const { layer } = this.layers[i]!;
+      const read = observe?.(layer.name);
       let value: string | undefined;
       try {
         value = await layer.get(key);
       } catch {
         this.failures.push(`${layer.name}:read`);
+        read?.('error');
         continue;
       }
+      read?.(value === undefined ? 'miss' : 'hit');
       if (value === undefined) continue;
       const backfill = this.write(key, value, this.layers.slice(0, i));
       return { value, layer: layer.name, backfill };

@@ -1,6 +1,6 @@
 import type { Budgets, RetrievalConfig, ToolsConfig } from '../config';
 import type { GatewayError } from '../errors';
-import type { Trace } from '../telemetry/trace';
+import type { OpenSpan, Trace } from '../telemetry/trace';
 import { packContext, type Chunk, type PackedContext } from './context-pack';
 import { requiredStageFailed } from './errors';
 import { postOrigin, rerankResponse, retrieveResponse, toolResponse, type RetrieveResponse } from './origin';
@@ -51,9 +51,18 @@ export interface FanoutResult {
  * deadline, and settles when all have: the provider call that follows waits for max(stages), never
  * their sum. A failing stage degrades the answer — unless config marks it required, which fails
  * the request at once and cancels the other stages. `onRetrieval` fires as soon as retrieval has
- * settled, before the tools, so a stream can show its sources early.
+ * settled, before the tools, so a stream can show its sources early. Traced as a `fanout` span
+ * with a `retrieval` (and `rerank`) span and an `execute_tool {name}` span per tool under it.
  */
-export async function runFanout(plan: FanoutPlan, deps: FanoutDeps, onRetrieval?: (r: FanoutResult) => void): Promise<FanoutResult> {
+export function runFanout(plan: FanoutPlan, deps: FanoutDeps, onRetrieval?: (r: FanoutResult) => void): Promise<FanoutResult> {
+  return deps.trace.run('fanout', async (span) => {
+    const result = await fanout(plan, deps, span, onRetrieval);
+    if (result.degraded.length) span.set({ degraded: result.degraded.join(',') });
+    return result;
+  });
+}
+
+async function fanout(plan: FanoutPlan, deps: FanoutDeps, parent: OpenSpan, onRetrieval?: (r: FanoutResult) => void): Promise<FanoutResult> {
   const result: FanoutResult = { retrievalAsked: !!plan.retrieval, tools: [], degraded: [] };
   const cancel = new AbortController();
   const signal = AbortSignal.any([deps.signal, cancel.signal]);
@@ -64,15 +73,15 @@ export async function runFanout(plan: FanoutPlan, deps: FanoutDeps, onRetrieval?
   };
 
   const retrieval = plan.retrieval
-    ? retrieve(plan.retrieval, deps, signal, result.degraded).then((r) => {
+    ? retrieve(plan.retrieval, deps, parent, signal, result.degraded).then((r) => {
         if (r.ok) result.retrieval = r.value;
         else if (deps.retrieval.required) fail(requiredStageFailed('retrieval', r.failure, r.detail));
         if (!fatal) onRetrieval?.(result);
       })
     : undefined;
   const tools = plan.tools.map((tool) =>
-    runStage(deps.trace, `tool:${tool.name}`, deps.budgets.toolsMs, signal, (s) =>
-      postOrigin(deps.originUrl, `/tools/${encodeURIComponent(tool.name)}`, { tenant: deps.tenantId, arguments: tool.arguments }, toolResponse, s, deps.trace.traceparent),
+    runStage(toolSpan(deps.trace, parent, tool.name), deps.budgets.toolsMs, signal, (s, traceparent) =>
+      postOrigin(deps.originUrl, `/tools/${encodeURIComponent(tool.name)}`, { tenant: deps.tenantId, arguments: tool.arguments }, toolResponse, s, traceparent),
     ).then((r): ToolResult => {
       if (r.ok) return { name: tool.name, ok: true, result: r.value.result };
       if (deps.tools.required.includes(tool.name)) fail(requiredStageFailed(`tool:${tool.name}`, r.failure, r.detail));
@@ -88,12 +97,20 @@ export async function runFanout(plan: FanoutPlan, deps: FanoutDeps, onRetrieval?
   return result;
 }
 
+/** A tool call's span, as the GenAI conventions name it: `execute_tool {gen_ai.tool.name}`. */
+function toolSpan(trace: Trace, parent: OpenSpan, name: string): OpenSpan {
+  const span = trace.span(`execute_tool ${name}`, { parent });
+  span.set({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': name });
+  return span;
+}
+
 type Outcome<T> = { ok: true; value: T } | { ok: false; failure: StageFailure; detail: string };
 
 /** Retrieval, then rerank (skipped on failure: retrieval order stands), then packing by budget. */
 async function retrieve(
   plan: NonNullable<FanoutPlan['retrieval']>,
   deps: FanoutDeps,
+  parent: OpenSpan,
   signal: AbortSignal,
   degraded: string[],
 ): Promise<Outcome<RetrievalResult>> {
@@ -105,8 +122,8 @@ async function retrieve(
   trace.set('retrieval_cache', cached ? `hit-${cached.layer}` : rc ? 'miss' : undefined);
   const found = cached
     ? { ok: true as const, value: cached.value }
-    : await runStage(trace, 'retrieval', budgets.retrievalMs, signal, (s) =>
-        postOrigin(originUrl, '/retrieve', body, retrieveResponse, s, trace.traceparent),
+    : await runStage(trace.span('retrieval', { parent }), budgets.retrievalMs, signal, (s, traceparent) =>
+        postOrigin(originUrl, '/retrieve', body, retrieveResponse, s, traceparent),
       );
   if (found.ok && !cached && rc && key) rc.waitUntil(rc.cache.set(key, JSON.stringify(found.value)));
   await recordQuery(trace, plan, deps.logContent);
@@ -116,8 +133,8 @@ async function retrieve(
   }
   let chunks: Chunk[] = found.value.chunks;
   if (deps.retrieval.rerank && chunks.length > 1) {
-    const reranked = await runStage(trace, 'rerank', budgets.rerankMs, signal, (s) =>
-      postOrigin(originUrl, '/rerank', { query: plan.query, chunks }, rerankResponse, s, trace.traceparent),
+    const reranked = await runStage(trace.span('rerank', { parent }), budgets.rerankMs, signal, (s, traceparent) =>
+      postOrigin(originUrl, '/rerank', { query: plan.query, chunks }, rerankResponse, s, traceparent),
     );
     if (reranked.ok) chunks = reranked.value.chunks;
     else degraded.push(`rerank:${reranked.failure}`);

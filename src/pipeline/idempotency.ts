@@ -27,6 +27,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       throw invalidRequest('Idempotency-Key must be 1 to 255 printable ASCII characters.', 'Idempotency-Key');
     }
     const { tenant, chat, trace, catalog, state } = c.var;
+    const span = trace.span('idempotency');
     const memoryStore = state.idempotency;
     const redis = state.cache.redisClient(c.env, catalog.config);
     const key = `gw:idem:${encodeURIComponent(tenant.id)}:${await sha256Hex(header)}`;
@@ -43,6 +44,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       store = memoryStore;
       existing = await store.claim(key, { fingerprint, state: 'running' }, runningTtl);
     }
+    span({ outcome: !existing ? 'first' : existing.fingerprint !== fingerprint ? 'reused' : existing.state === 'running' ? 'conflict' : 'replay' });
     if (existing) {
       if (existing.fingerprint !== fingerprint) {
         throw new GatewayError('This Idempotency-Key was already used with a different request body.', { status: 422, code: 'idempotency_key_reused', param: 'Idempotency-Key' });

@@ -6,7 +6,8 @@ import type { AppEnv } from './context';
 /**
  * First stage: one trace per request (request id, W3C trace context continued from the caller),
  * the two id headers on every response, and one structured log line once the response, or the
- * stream, has finished — written from `waitUntil`, never on the response's path.
+ * stream, has finished — written from `waitUntil`, never on the response's path, as is the
+ * hand-off of the trace's spans to the isolate's OTLP exporter.
  */
 export function traceRequests({ log = (line: string) => console.log(line) } = {}): MiddlewareHandler<AppEnv> {
   return async function trace(c, next) {
@@ -24,7 +25,9 @@ export function traceRequests({ log = (line: string) => console.log(line) } = {}
     c.executionCtx.waitUntil(
       end.promise.then((outcome) => {
         t.set('outcome', outcome);
+        t.finish();
         log(JSON.stringify(t.toLogRecord()));
+        return c.var.state.traces.record(t, c.env);
       }),
     );
   };

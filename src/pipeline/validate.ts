@@ -18,9 +18,7 @@ declare module 'hono' {
 /** POST /v1/chat/completions: the body checked against the Chat Completions schema. */
 export function validateChatRequest(): MiddlewareHandler<AppEnv> {
   return async function validate(c, next) {
-    const end = c.var.trace.span('validate');
-    setChat(c, parse(chatRequestSchema, await readJson(c)));
-    end();
+    await c.var.trace.run('validate', async () => setChat(c, parse(chatRequestSchema, await readJson(c))));
     await next();
   };
 }
@@ -31,11 +29,11 @@ export function validateChatRequest(): MiddlewareHandler<AppEnv> {
  */
 export function validateUiChatRequest(): MiddlewareHandler<AppEnv> {
   return async function validateUiChat(c, next) {
-    const end = c.var.trace.span('validate');
-    const ui = parse(uiChatRequestSchema, await readJson(c));
-    setChat(c, parse(chatRequestSchema, toChatRequest(ui)));
-    c.set('uiMessageId', ui.messageId ?? `msg_${c.var.trace.requestId.slice(4)}`);
-    end();
+    await c.var.trace.run('validate', async () => {
+      const ui = parse(uiChatRequestSchema, await readJson(c));
+      setChat(c, parse(chatRequestSchema, toChatRequest(ui)));
+      c.set('uiMessageId', ui.messageId ?? `msg_${c.var.trace.requestId.slice(4)}`);
+    });
     await next();
   };
 }

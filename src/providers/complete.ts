@@ -1,10 +1,11 @@
 import type { Budgets } from '../config';
-import { deadlineExceeded, upstreamBroken, upstreamTimeout } from '../errors';
+import { deadlineExceeded, errorType, upstreamBroken, upstreamTimeout } from '../errors';
 import { SseDecoder } from '../stream/sse-decoder';
 import type { ChatChunk } from '../stream/types';
 import { chunkCarries, parseEvent } from '../stream/upstream-event';
 import { readUsage } from '../telemetry/usage';
-import type { Trace } from '../telemetry/trace';
+import { chatResponseAttrs, type ChatResponse } from '../telemetry/genai';
+import type { OpenSpan, Trace } from '../telemetry/trace';
 import { Deadlines } from '../util/deadlines';
 import { openUpstream, type UpstreamTarget } from './openai-compatible';
 import { providerText } from './upstream-errors';
@@ -15,6 +16,8 @@ export interface CompletionCall {
   body: Record<string, unknown>;
   budgets: Budgets;
   trace: Trace;
+  /** This attempt's `chat {model}` span: its traceparent goes upstream; the response's model, id and usage go on it. */
+  span: OpenSpan;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
 }
@@ -39,15 +42,18 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     stream_options: { include_usage: true },
   });
   trace.set('endpoint', call.target.endpointId);
-  const endHeaders = trace.span('upstream_headers');
+  const parent = call.span;
+  const endHeaders = trace.span('upstream_headers', { parent });
+  let endStream: OpenSpan | undefined;
+  let stream: UpstreamStream | undefined;
   try {
-    const res = await openUpstream(call.target, payload, trace.traceparent, deadlines.signal);
+    const res = await openUpstream(call.target, payload, parent.traceparent, deadlines.signal);
     endHeaders({ status: res.status });
-    const endStream = trace.span('upstream_stream');
+    endStream = trace.span('upstream_stream', { parent });
     const reader = res.body.getReader();
     // One listener for the whole stream: a deadline or the client going away ends the pending read.
     deadlines.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
-    const stream = new UpstreamStream(trace, [call.target.apiKey], () => {
+    stream = new UpstreamStream(trace, [call.target.apiKey], () => {
       deadlines.clear('first');
       deadlines.sliding('idle', budgets.idleMs, () => upstreamTimeout('a token for a while', budgets.idleMs));
     });
@@ -78,7 +84,11 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     // the upstream fetch is aborted.
     const reason = deadlines.signal.aborted ? deadlines.signal.reason : err;
     deadlines.abort(reason);
+    endHeaders.fail(errorType(reason));
+    endStream?.fail(errorType(reason));
     throw reason;
+  } finally {
+    if (stream) parent.set(chatResponseAttrs(stream.response));
   }
 }
 
@@ -97,6 +107,8 @@ class UpstreamStream {
   private finished = false;
   private done = false;
   malformed = 0;
+  /** The response's model, id and usage as the provider stated them, for the attempt's span. */
+  readonly response: ChatResponse = {};
 
   constructor(
     private readonly trace: Trace,
@@ -132,6 +144,8 @@ class UpstreamStream {
         continue;
       }
       const chunk = ev.chunk;
+      this.response.model ??= typeof chunk.model === 'string' ? chunk.model : undefined;
+      this.response.id ??= typeof chunk.id === 'string' ? chunk.id : undefined;
       // Any delta the client will see — reasoning included — is the answer starting.
       if (!this.started && chunkCarries(chunk)) {
         this.started = true;
@@ -140,8 +154,10 @@ class UpstreamStream {
       }
       if (chunk.usage != null) {
         const usage = readUsage(chunk.usage);
-        if (usage) this.trace.usage = usage;
-        else this.trace.set('upstream_usage_invalid', true);
+        if (usage) {
+          this.trace.usage = usage;
+          this.response.usage = usage as unknown as Record<string, unknown>;
+        } else this.trace.set('upstream_usage_invalid', true);
       }
       if (chunk.choices.some((c) => c.finish_reason)) this.finished = true;
       sink.chunk(chunk);

@@ -1,8 +1,10 @@
 import type { Catalog } from '../catalog';
 import type { EndpointConfig, ModelConfig } from '../config';
-import { GatewayError, isGatewayError } from '../errors';
+import { errorType, GatewayError, isGatewayError } from '../errors';
 import { fullJitter } from '../resilience/backoff';
 import type { ChatChunk } from '../stream/types';
+import { chatRequestAttrs } from '../telemetry/genai';
+import type { Attrs, OpenSpan, Trace } from '../telemetry/trace';
 import { sleep } from '../util/sleep';
 import { chunkCarries } from '../stream/upstream-event';
 import { runCompletion, type CompletionCall, type CompletionSink } from './complete';
@@ -21,7 +23,7 @@ export interface FailoverCall {
   primary: ModelConfig;
   state: ResilienceState;
   env: Record<string, unknown>;
-  call: Omit<CompletionCall, 'target' | 'body'>;
+  call: Omit<CompletionCall, 'target' | 'body' | 'span'>;
   body: Record<string, unknown>;
   sink: CompletionSink;
 }
@@ -32,9 +34,14 @@ export interface FailoverCall {
  * for retryable failures and only before any part of the answer has reached the sink — never
  * splice two answers. Each move after the first attempt takes a retry from the budget; a retry on
  * the same endpoint waits a full-jitter backoff. With nothing available, fail fast with 503 and
- * the time until an endpoint takes requests again.
+ * the time until an endpoint takes requests again. Traced as a `provider` span with one CLIENT span
+ * `chat {model}` per attempt under it, siblings, each failed one with its error.
  */
 export async function completeWithFailover(f: FailoverCall): Promise<Candidate> {
+  return f.call.trace.run('provider', (span) => failover(f, span));
+}
+
+async function failover(f: FailoverCall, providerSpan: OpenSpan): Promise<Candidate> {
   const { state, call } = f;
   const { trace } = call;
   const retry = f.catalog.config.resilience.retry;
@@ -66,8 +73,12 @@ export async function completeWithFailover(f: FailoverCall): Promise<Candidate> 
       },
     };
     const started = trace.elapsed();
+    const upstream = target(cand, f.env, f.catalog);
+    const body = bodyFor(cand, f.body, f.catalog);
+    const span = attemptSpan(trace, providerSpan, upstream, body, { 'gateway.endpoint': cand.endpoint.id, 'gateway.attempt': attempts, 'gateway.fallback': cand.fallback });
     try {
-      await runCompletion({ ...call, target: target(cand, f.env, f.catalog), body: bodyFor(cand, f.body, f.catalog) }, sink);
+      await runCompletion({ ...call, target: upstream, body, span }, sink);
+      span();
       const ttft = trace.fields.ttft_ms;
       state.pool.onSuccess(cand.model, cand.endpoint, ticket, typeof ttft === 'number' ? ttft - started : undefined);
       trace.set('endpoint', cand.endpoint.id);
@@ -75,6 +86,7 @@ export async function completeWithFailover(f: FailoverCall): Promise<Candidate> 
       if (cand.fallback) trace.set('fallback', true);
       return cand;
     } catch (err) {
+      span.fail(errorType(err), { 'error.type': errorType(err) });
       if (!isGatewayError(err) || !countsAgainstEndpoint(err)) {
         // The client left, or the provider refused the request itself (4xx): the endpoint is fine.
         if (isGatewayError(err) && err.status < 500) state.pool.onSuccess(cand.model, cand.endpoint, ticket);
@@ -94,6 +106,16 @@ export async function completeWithFailover(f: FailoverCall): Promise<Candidate> 
     code: 'upstream_unavailable',
     retryAfter: wait,
   });
+}
+
+/** One attempt's CLIENT span, `chat {model}` (GenAI conventions), under the `provider` span. */
+function attemptSpan(trace: Trace, parent: OpenSpan, upstream: UpstreamTarget, body: Record<string, unknown>, ours: Attrs): OpenSpan {
+  const span = trace.span(`chat ${upstream.upstreamModel}`, { parent, kind: 'client' });
+  span.set({ ...chatRequestAttrs(upstream, body), ...ours });
+  const { prompt_id, prompt_version } = trace.fields;
+  if (prompt_id !== undefined) span.set({ 'gen_ai.prompt.name': prompt_id });
+  if (prompt_version !== undefined) span.set({ 'gen_ai.prompt.version': prompt_version });
+  return span;
 }
 
 /** Primary endpoints in pool order, then the fallback model's; a lone endpoint gets one retry. */
@@ -124,6 +146,7 @@ function target(c: Candidate, env: Record<string, unknown>, catalog: Catalog): U
     url: `${c.endpoint.baseUrl.replace(/\/+$/, '')}/chat/completions`,
     apiKey: c.endpoint.apiKeyEnv ? (env[c.endpoint.apiKeyEnv] as string) : undefined,
     upstreamModel: c.model.upstreamModel ?? c.model.id,
+    provider: c.endpoint.provider ?? 'openai',
   };
 }
 

@@ -8,6 +8,8 @@ export interface UpstreamTarget {
   url: string;
   apiKey?: string;
   upstreamModel: string;
+  /** `gen_ai.provider.name` in traces. */
+  provider: string;
   /** The cap on a `Retry-After` this upstream sends (resilience.maxRetryAfterSeconds). */
   maxRetryAfterSeconds: number;
 }

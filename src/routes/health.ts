@@ -23,6 +23,18 @@ function healthOf(c: Context<AppEnv>): Health {
   return { status: degraded ? 'degraded' : 'ok', catalog: loaded.catalog, breakers };
 }
 
+/** This isolate's trace export: on or off (or why not), and its counts in spans — never the target. */
+function tracing(c: Context<AppEnv>): Record<string, unknown> {
+  const exporter = c.var.state.traces;
+  const config = exporter.configFor(c.env);
+  return {
+    enabled: !!config?.ok,
+    ...(config && !config.ok ? { error: config.error } : {}),
+    ...exporter.counts,
+    buffered: exporter.buffered,
+  };
+}
+
 const httpStatus = (h: Health) => (h.status === 'config_invalid' ? 500 : 200);
 
 /**
@@ -34,7 +46,10 @@ export function health(c: Context<AppEnv>): Response {
   return c.json({ status: h.status }, httpStatus(h));
 }
 
-/** GET /admin/health, behind the admin token: the status with its details, and the bad config field. */
+/**
+ * GET /admin/health, behind the admin token: the status with its details (the trace export's
+ * counts among them), and the bad config field.
+ */
 export function adminHealth(c: Context<AppEnv>): Response {
   const h = healthOf(c);
   const config = h.catalog?.config;
@@ -44,6 +59,7 @@ export function adminHealth(c: Context<AppEnv>): Response {
       models: config?.models.map((m) => m.id) ?? [],
       tenants: config?.tenants.length ?? 0,
       breakers: h.breakers,
+      tracing: tracing(c),
       ...(h.configError ? { config_error: h.configError } : {}),
     },
     httpStatus(h),

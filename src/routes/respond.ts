@@ -46,6 +46,9 @@ export async function respond(
     return c.json(sink.body, 200, sink.headers);
   }
   const stream = shape.stream(plan);
+  // The client's stream, open from its first byte until it ended (done, failed, or the client left).
+  const streamSpan = c.var.trace.span('stream');
+  void c.var.end.promise.then((outcome) => (outcome === 'complete' ? streamSpan({ outcome }) : streamSpan.fail(outcome, { outcome })));
   return earlySse({
     headers,
     head: stream.head,
