@@ -11,4 +11,6 @@ export interface Env extends Cloudflare.Env {
   UPSTASH_REDIS_REST_URL?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
   ADMIN_TOKEN?: string;
+  /** Tests only: `throw` or `hang` makes the GATEWAY_STATS object fail every ingest (src/stats/durable-object.ts). */
+  GATEWAY_STATS_FAULT?: string;
 }

@@ -2,19 +2,22 @@ import { CacheState } from './cache/isolate';
 import { MemoryIdempotencyStore } from './cache/idempotency-store';
 import { ResilienceStates } from './providers/resilience-state';
 import { LimiterState } from './ratelimit/isolate';
+import { StatsShipper } from './stats/shipper';
 import { systemClock, type Clock } from './util/clock';
 
 /**
  * Everything an isolate keeps between requests, built in one place and passed in
  * (`createApp({state})`): caches and the single-flight table, rate-limit buckets and batch
- * slots, breakers and retry budgets, idempotency records when there is no Redis. A test builds
- * its own, on a fake clock if it likes.
+ * slots, breakers and retry budgets, idempotency records when there is no Redis, the figures
+ * not yet shipped to the stats object. A test builds its own, on a fake clock if it likes.
  */
 export interface IsolateState {
   cache: CacheState;
   limits: LimiterState;
   resilience: ResilienceStates;
   idempotency: MemoryIdempotencyStore;
+  /** This isolate's figures since its last shipment to the GATEWAY_STATS object. */
+  stats: StatsShipper;
 }
 
 export function createIsolateState(clock: Clock = systemClock): IsolateState {
@@ -23,5 +26,6 @@ export function createIsolateState(clock: Clock = systemClock): IsolateState {
     limits: new LimiterState(clock),
     resilience: new ResilienceStates(clock),
     idempotency: new MemoryIdempotencyStore(clock),
+    stats: new StatsShipper(clock),
   };
 }

@@ -2,11 +2,13 @@ import type { MiddlewareHandler } from 'hono';
 import { RequestEnd } from '../telemetry/request-end';
 import { Trace } from '../telemetry/trace';
 import type { AppEnv } from './context';
+import { recordStats } from './stats';
 
 /**
  * First stage: one trace per request (request id, W3C trace context continued from the caller),
  * the two id headers on every response, and one structured log line once the response, or the
- * stream, has finished — written from `waitUntil`, never on the response's path.
+ * stream, has finished — written from `waitUntil`, never on the response's path — and the
+ * request folded into the isolate's stats.
  */
 export function traceRequests({ log = (line: string) => console.log(line) } = {}): MiddlewareHandler<AppEnv> {
   return async function trace(c, next) {
@@ -25,6 +27,7 @@ export function traceRequests({ log = (line: string) => console.log(line) } = {}
       end.promise.then((outcome) => {
         t.set('outcome', outcome);
         log(JSON.stringify(t.toLogRecord()));
+        return recordStats(c, t, log);
       }),
     );
   };
