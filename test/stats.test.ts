@@ -116,28 +116,22 @@ describe('stats across two isolates', () => {
       ratelimit: observed('ratelimit'),
       cache: observed('cache'),
       upstream_stream: observed('upstream_stream'),
+      // The request's duration, fixed when the log line was written and folded as is (the log rounds to 0.1 ms).
+      total: mine.map((l) => l.duration_ms as number),
     };
-    // `total` is read from the clock when the request is folded, a moment after the log line took
-    // its duration_ms: the same quantile, give or take those few ms.
-    const totals = mine.map((l) => l.duration_ms as number);
     let worst = 0;
     const check = (figures: any, xs: number[], what: string) => {
       for (const [q, key] of [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99']] as const) {
         const want = exactQuantile(xs, q);
         const err = Math.abs(figures[key] - want);
         if (want > 0) worst = Math.max(worst, err / want);
-        // α relative, plus the 0.005 ms the figures are rounded to.
-        expect(err, `${what} ${key}: ${figures[key]} vs ${want}`).toBeLessThanOrEqual(ALPHA * want + 0.005);
+        // α relative, plus the 0.005 ms the figures are rounded to (and the log's 0.05 ms rounding of total).
+        expect(err, `${what} ${key}: ${figures[key]} vs ${want}`).toBeLessThanOrEqual(ALPHA * want + (what === 'total' ? 0.055 : 0.005));
       }
     };
     for (const [stage, xs] of Object.entries(series)) {
       expect(view.stages[stage].count, stage).toBe(xs.length);
       check(view.stages[stage], xs, stage);
-    }
-    expect(view.stages.total.count).toBe(N);
-    for (const [q, key] of [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99']] as const) {
-      const want = exactQuantile(totals, q);
-      expect(Math.abs(view.stages.total[key] - want), `total ${key}`).toBeLessThanOrEqual(ALPHA * want + 5);
     }
     const ttft = mine.map((l) => l.ttft_ms).filter((v): v is number => typeof v === 'number');
     expect(ttft.length).toBeGreaterThan(20);

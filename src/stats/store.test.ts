@@ -21,7 +21,7 @@ const trace = (ms: number, fields: FoldedTrace['fields'] = {}): FoldedTrace => (
   spans: [{ name: 'cache', start: 0, end: ms }],
   fields,
   status: 200,
-  elapsed: () => ms,
+  duration: () => ms,
 });
 
 const shipmentOf = (t: number, n: number, breakers: Record<string, string> = {}): Shipment => {

@@ -46,7 +46,7 @@ function request(r: () => number, i: number): FoldedTrace & { exact: Record<stri
   }
   for (const s of spans) exact[s.name] = s.end! - s.start;
   exact.total = t;
-  return { spans, fields, status: errorCode ? 500 : 200, errorCode, usage: { prompt_tokens: 10, completion_tokens: 20 }, elapsed: () => t, exact };
+  return { spans, fields, status: errorCode ? 500 : 200, errorCode, usage: { prompt_tokens: 10, completion_tokens: 20 }, duration: () => t, exact };
 }
 
 const lowerQuantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]!;

@@ -73,7 +73,7 @@ export function emptySummary(): Summary {
 }
 
 /** What folding reads of a trace. */
-export type FoldedTrace = Pick<Trace, 'spans' | 'fields' | 'status' | 'errorCode' | 'usage'> & { elapsed(): number };
+export type FoldedTrace = Pick<Trace, 'spans' | 'fields' | 'status' | 'errorCode' | 'usage' | 'duration'>;
 
 const REJECTED = new Set(['rate_limit_exceeded']);
 const SHED = new Set(['batch_shed', 'rate_limiter_unavailable']);
@@ -100,7 +100,7 @@ export function foldTrace(s: Summary, t: FoldedTrace): Summary {
     // The provider's share: the answering attempt's start (its last one) to the first token.
     if (attemptStart !== undefined && ttft >= attemptStart) observe('provider_ttft', ttft - attemptStart);
   }
-  observe('total', t.elapsed());
+  observe('total', t.duration());
 
   const cache = str(f.cache);
   if (cache) add(s.cache, cache.startsWith('hit-') ? cache.slice(4) : cache);

@@ -50,6 +50,13 @@ export class Trace {
     return this.now() - this.startedAt;
   }
 
+  private endedAt?: number;
+
+  /** ms from arrival to the request's end: read first at the end (the log line), then fixed, so the stats see the same figure. */
+  duration(): number {
+    return (this.endedAt ??= this.elapsed());
+  }
+
   /** Starts a span; call the returned function to end it (attrs are merged in). */
   span(name: string): (attrs?: Span['attrs']) => void {
     const span: Span = { name, start: this.elapsed() };
@@ -74,7 +81,7 @@ export class Trace {
       trace_id: this.context.traceId,
       status: this.status,
       error_code: this.errorCode,
-      duration_ms: round(this.elapsed()),
+      duration_ms: round(this.duration()),
       stages,
       ...this.fields,
       prompt_tokens: this.usage?.prompt_tokens,
