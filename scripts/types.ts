@@ -11,6 +11,13 @@
 // - --env-file=/dev/null: otherwise wrangler also types every secret in your local, git-ignored
 //   .dev.vars (or .env) as a required string — the output would depend on the machine. Secrets
 //   are declared by hand in src/env.ts instead.
+// And one rewrite: wrangler types a Durable Object binding whose class src/index.ts exports as
+// `DurableObjectNamespace<import("<path from the output file>/src/index").Class>`. That path would
+// depend on where the file is written (a temp dir here), and the import would pull the Worker's
+// sources into every tsconfig that includes this file (the Node and pages ones, which lack the
+// Workers types). So it is written as wrangler writes an unresolved class,
+// `DurableObjectNamespace /* Class */`; the code that calls the object types its stub
+// (src/stats/client.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +45,9 @@ function generate(): string | undefined {
       console.error(`types: wrangler types failed (exit ${r.status ?? r.signal})`);
       return undefined;
     }
-    return readFileSync(out, 'utf8').replaceAll(` ${out}`, '');
+    return readFileSync(out, 'utf8')
+      .replaceAll(` ${out}`, '')
+      .replace(/DurableObjectNamespace<import\("[^"]*"\)\.(\w+)>/g, 'DurableObjectNamespace /* $1 */');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

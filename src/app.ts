@@ -14,6 +14,7 @@ import { chatCompletions } from './routes/chat-completions';
 import { uiChat } from './routes/ui-chat';
 import { adminHealth, health } from './routes/health';
 import { listModels } from './routes/models';
+import { adminStats } from './routes/stats';
 import { createIsolateState, type IsolateState } from './state';
 
 /**
@@ -32,6 +33,7 @@ export function createApp({ state = createIsolateState(), log }: { state?: Isola
   app.get('/healthz', health);
   app.use('/admin/*', adminAuth());
   app.get('/admin/health', adminHealth);
+  app.get('/admin/stats', adminStats);
   app.use('/v1/*', corsFromConfig(), requireConfig(), authenticate());
   app.get('/v1/models', listModels);
   app.post('/v1/chat/completions', validateChatRequest(), rateLimit(), idempotency(), chatCompletions);

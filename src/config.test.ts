@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './config';
+import { parseConfig, sloBudgets } from './config';
 
 const demo = readFileSync(new URL('../config/demo.json', import.meta.url), 'utf8');
 const withChange = (change: (cfg: any) => void) => {
@@ -48,5 +48,18 @@ describe('parseConfig', () => {
     const missing = parseConfig(text, {});
     expect(!missing.ok && missing.error).toBe('models[0].endpoints[0].apiKeyEnv: binding "EAST_KEY" is not set');
     expect(parseConfig(text, { EAST_KEY: 'sk-x' }).ok).toBe(true);
+  });
+
+  it('reads slo budgets next to the alarm settings, and stats defaults', () => {
+    const result = parseConfig(withChange((c) => (c.slo = { retrieval: 250, provider_ttft: 1200, alarmWebhook: 'https://ops.example.com/hook' })));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(sloBudgets(result.config.slo)).toEqual({ retrieval: 250, provider_ttft: 1200 });
+    expect(result.config.slo).toMatchObject({ alarmWindow: '1m', alarmMinRequests: 5 });
+    expect(result.config.stats).toEqual({ flushMs: 2000, timeoutMs: 1000 });
+    const bad = parseConfig(withChange((c) => (c.slo = { retrieval: 'fast' })));
+    expect(!bad.ok && bad.error).toMatch(/^slo\.retrieval: /);
+    const badHook = parseConfig(withChange((c) => (c.slo = { alarmWebhook: 'file:///etc/passwd' })));
+    expect(!badHook.ok && badHook.error).toMatch(/^slo\.alarmWebhook: /);
   });
 });

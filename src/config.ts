@@ -175,6 +175,43 @@ const rateLimit = z.object({
   defaultMaxTokens: z.number().int().positive().default(1024),
 });
 
+/** The windows the stats answer over (`GET /admin/stats?window=`). */
+export const STATS_WINDOWS = ['1m', '15m', '1h'] as const;
+export type StatsWindow = (typeof STATS_WINDOWS)[number];
+
+const SLO_SETTINGS = ['alarmWebhook', 'alarmWindow', 'alarmMinRequests'] as const;
+
+/**
+ * p95 budgets in ms per stage (span names: `retrieval`, `rerank`, `cache`, `upstream_headers`,
+ * `tool:<name>`, …, plus `provider_ttft` — an attempt's start to its first token — and `total`),
+ * next to the alarm's settings. `GET /admin/stats` marks each stage against its budget; a stage
+ * whose p95 over `alarmWindow` is over budget POSTs to `alarmWebhook`, at most once per window.
+ */
+const slo = z
+  .object({
+    /** Where a breach is POSTed: `{alarm: "slo_breach", stage, p95_ms, slo_ms, window, at}`. */
+    alarmWebhook: z.url({ protocol: /^https?$/ }).optional(),
+    /** The window a breach is judged over, and the least time between two alarms of a stage. @default "1m" */
+    alarmWindow: z.enum(STATS_WINDOWS).default('1m'),
+    /** Fewer requests than this in the window never alarm (one slow request is not a breach). @default 5 */
+    alarmMinRequests: z.number().int().positive().default(5),
+  })
+  .catchall(ms);
+
+/** Per-stage p95 budgets of an `slo` config (its numeric entries). */
+export function sloBudgets(s: Config['slo']): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(s).filter(([k, v]) => !(SLO_SETTINGS as readonly string[]).includes(k) && typeof v === 'number'),
+  ) as Record<string, number>;
+}
+
+const stats = z.object({
+  /** Ship this isolate's figures to the GATEWAY_STATS Durable Object at most this often. @default 2000 */
+  flushMs: ms.default(2000),
+  /** A shipment that takes longer is dropped (and counted). @default 1000 */
+  timeoutMs: ms.default(1000),
+});
+
 export const configSchema = z
   .object({
     tenants: z.array(tenant).min(1),
@@ -187,6 +224,8 @@ export const configSchema = z
     rateLimit: rateLimit.prefault({}),
     resilience: resilience.prefault({}),
     tools: tools.prefault({}),
+    slo: slo.prefault({}),
+    stats: stats.prefault({}),
     /** Browser origins allowed to call the API (`"*"` for any). @default [] (no CORS) */
     cors: z.object({ allowOrigins: z.array(z.string().min(1)).default([]) }).prefault({}),
     /** Largest request body accepted, in bytes. @default 1 MiB */

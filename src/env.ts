@@ -19,4 +19,6 @@ export interface Env extends Cloudflare.Env {
   OTEL_EXPORTER_OTLP_TIMEOUT?: string;
   /** The traces' `service.name`. @default "edge-llm-gateway" */
   OTEL_SERVICE_NAME?: string;
+  /** Tests only: `throw` or `hang` makes the GATEWAY_STATS object fail every ingest (src/stats/durable-object.ts). */
+  GATEWAY_STATS_FAULT?: string;
 }

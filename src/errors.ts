@@ -152,6 +152,9 @@ export const adminDisabled = () =>
 export const configInvalid = (detail: string) =>
   new GatewayError(`The gateway configuration is invalid: ${detail}`, { status: 500, code: 'config_invalid' });
 
+export const statsUnavailable = (cause: unknown) =>
+  new GatewayError('The stats store (the GATEWAY_STATS Durable Object) did not answer.', { status: 503, code: 'stats_unavailable', retryAfter: 5, cause });
+
 export const upstreamTimeout = (what: string, ms: number) =>
   new GatewayError(`The model provider did not send ${what} within ${ms} ms.`, { status: 504, code: 'upstream_timeout' });
 

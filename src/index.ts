@@ -1,6 +1,8 @@
 import { createApp } from './app';
 import type { Env } from './env';
 
+export { GatewayStats } from './stats/durable-object';
+
 const app = createApp();
 
 export default { fetch: app.fetch } satisfies ExportedHandler<Env>;

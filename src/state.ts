@@ -3,14 +3,15 @@ import { MemoryIdempotencyStore } from './cache/idempotency-store';
 import { ResilienceStates } from './providers/resilience-state';
 import { LimiterState } from './ratelimit/isolate';
 import { TraceExporter } from './telemetry/exporter';
+import { StatsShipper } from './stats/shipper';
 import { systemClock, type Clock } from './util/clock';
 
 /**
  * Everything an isolate keeps between requests, built in one place and passed in
  * (`createApp({state})`): caches and the single-flight table, rate-limit buckets and batch
  * slots, breakers and retry budgets, idempotency records when there is no Redis, the trace
- * exporter's buffer. A test builds
- * its own, on a fake clock if it likes.
+ * exporter's buffer, the figures not yet shipped to the stats object. A test builds its own, on a
+ * fake clock if it likes.
  */
 export interface IsolateState {
   cache: CacheState;
@@ -18,6 +19,8 @@ export interface IsolateState {
   resilience: ResilienceStates;
   idempotency: MemoryIdempotencyStore;
   traces: TraceExporter;
+  /** This isolate's figures since its last shipment to the GATEWAY_STATS object. */
+  stats: StatsShipper;
 }
 
 export function createIsolateState(clock: Clock = systemClock): IsolateState {
@@ -27,5 +30,6 @@ export function createIsolateState(clock: Clock = systemClock): IsolateState {
     resilience: new ResilienceStates(clock),
     idempotency: new MemoryIdempotencyStore(clock),
     traces: new TraceExporter(),
+    stats: new StatsShipper(clock),
   };
 }

@@ -2,12 +2,14 @@ import type { MiddlewareHandler } from 'hono';
 import { RequestEnd } from '../telemetry/request-end';
 import { Trace } from '../telemetry/trace';
 import type { AppEnv } from './context';
+import { recordStats } from './stats';
 
 /**
  * First stage: one trace per request (request id, W3C trace context continued from the caller),
  * the two id headers on every response, and one structured log line once the response, or the
- * stream, has finished — written from `waitUntil`, never on the response's path, as is the
- * hand-off of the trace's spans to the isolate's OTLP exporter.
+ * stream, has finished — written from `waitUntil`, never on the response's path, as are the
+ * hand-off of the trace's spans to the isolate's OTLP exporter and the request folded into the
+ * isolate's stats.
  */
 export function traceRequests({ log = (line: string) => console.log(line) } = {}): MiddlewareHandler<AppEnv> {
   return async function trace(c, next) {
@@ -27,7 +29,7 @@ export function traceRequests({ log = (line: string) => console.log(line) } = {}
         t.set('outcome', outcome);
         t.finish();
         log(JSON.stringify(t.toLogRecord()));
-        return c.var.state.traces.record(t, c.env);
+        return Promise.all([c.var.state.traces.record(t, c.env), recordStats(c, t, log)]);
       }),
     );
   };

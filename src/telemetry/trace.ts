@@ -88,6 +88,11 @@ export class Trace {
     return this.now() - this.startedAt;
   }
 
+  /** ms from arrival to the request's end: fixed once read at the end, so the log line, the stats and the root span agree. */
+  duration(): number {
+    return (this.endedAt ??= this.elapsed());
+  }
+
   /** Starts a span, under the root unless `parent` says otherwise; call the result to end it. */
   span(name: string, { parent, kind = 'internal' }: SpanOptions = {}): OpenSpan {
     const span: Span = { name, start: this.elapsed(), id: randomHex(8), parentId: parent?.id ?? this.context.spanId, kind };
@@ -146,7 +151,7 @@ export class Trace {
       trace_id: this.context.traceId,
       status: this.status,
       error_code: this.errorCode,
-      duration_ms: round(this.elapsed()),
+      duration_ms: round(this.duration()),
       stages,
       ...this.fields,
       prompt_tokens: this.usage?.prompt_tokens,

@@ -63,7 +63,10 @@ describe('GET /admin/health (admin token)', () => {
     }
     const ok = await get('/admin/health', ADMIN_TOKEN);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ status: 'ok', models: ['sim-small', 'sim-large'], tenants: 2, breakers: {} });
+    expect(await ok.json()).toEqual({
+      status: 'ok', models: ['sim-small', 'sim-large'], tenants: 2, breakers: {},
+      tracing: { enabled: false, exported: 0, dropped: 0, failed: 0, buffered: 0 },
+    });
   });
 
   it('shows the open breaker behind a degraded status', async () => {

@@ -7,6 +7,8 @@ import { BUILD_DIR, ROOT } from './paths.ts';
 
 export interface Gateway {
   url: string;
+  /** One URL per isolate (`isolates`); the first is `url`. */
+  urls: string[];
   /** Everything the worker wrote to stdout/stderr (the per-request log lines among it). */
   output: () => string;
   /** JSON log records written with `msg: "request"`. */
@@ -22,6 +24,12 @@ export interface GatewayOptions {
   persist?: string;
   /** Bind GATEWAY_KV to a value without a KV API, so every KV call the worker makes throws. */
   brokenKv?: boolean;
+  /**
+   * Run the worker this many times (default 1), each its own isolate with its own memory, sharing
+   * what a deployment shares: KV, and the one GATEWAY_STATS Durable Object (the first worker
+   * hosts it; the others' binding points at it by script name).
+   */
+  isolates?: number;
 }
 
 export async function startGateway(config: unknown, bindings: Record<string, string> = {}, opts: GatewayOptions = {}): Promise<Gateway> {
@@ -31,6 +39,7 @@ export async function startGateway(config: unknown, bindings: Record<string, str
     ? { ...declared, kvNamespaces: {}, bindings: { ...(declared.bindings ?? {}), GATEWAY_KV: { broken: true } } }
     : declared;
   let output = '';
+  const names = Array.from({ length: opts.isolates ?? 1 }, (_, i) => `gateway-${i}`);
   // wrangler hands out options in Miniflare's v4 shape; Miniflare 5 converts them itself.
   const options = (cfg: unknown, extra: Record<string, string>) => ({
     ...convertV4MiniflareOptions({
@@ -40,21 +49,28 @@ export async function startGateway(config: unknown, bindings: Record<string, str
     handleStructuredLogs: (log: { message: string }) => {
       output += `${log.message}\n`;
     },
-    workers: [
-      {
-        ...workerOptions,
-        modules: true as const,
-        scriptPath: `${BUILD_DIR}/index.js`,
-        bindings: { ...(workerOptions.bindings ?? {}), ...extra, GATEWAY_CONFIG: typeof cfg === 'string' ? cfg : JSON.stringify(cfg) },
-      },
-    ],
+    workers: names.map((name, i) => ({
+      ...workerOptions,
+      name,
+      modules: true as const,
+      scriptPath: `${BUILD_DIR}/index.js`,
+      bindings: { ...(workerOptions.bindings ?? {}), ...extra, GATEWAY_CONFIG: typeof cfg === 'string' ? cfg : JSON.stringify(cfg) },
+      ...(i > 0
+        ? {
+            durableObjects: { GATEWAY_STATS: { className: 'GatewayStats', scriptName: names[0], useSQLite: true } },
+            unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
+          }
+        : {}),
+    })),
   } as Parameters<typeof convertV4MiniflareOptions>[0]),
     ...(opts.persist ? { resourcePersistencePath: opts.persist } : {}),
   });
   const mf = new Miniflare(options(config, bindings));
   const url = (await mf.ready).toString().replace(/\/$/, '');
+  const others = await Promise.all(names.slice(1).map(async (name) => (await mf.unsafeGetDirectURL(name)).toString().replace(/\/$/, '')));
   return {
     url,
+    urls: [url, ...others],
     output: () => output,
     requestLogs: () =>
       output

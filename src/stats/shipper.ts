@@ -1,0 +1,86 @@
+import type { Clock } from '../util/clock';
+import type { Shipment } from './store';
+import { emptySummary, foldTrace, type FoldedTrace, type Summary } from './summary';
+import { bucketOf } from './windows';
+
+export interface ShipOptions {
+  /** The first request after a shipment schedules the next one this much later. */
+  flushMs: number;
+  /** A shipment not delivered within this is dropped (and counted). */
+  timeoutMs: number;
+  /** Delivers a shipment (the Durable Object's `ingest`). */
+  send(s: Shipment): Promise<unknown>;
+  /** This isolate's breaker states when it ships. */
+  breakers(): Record<string, string>;
+  /** Where a dropped shipment is reported (one JSON line). */
+  log(line: string): void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * This isolate's side of the stats: every finished request is folded into a summary (by 10 s
+ * bucket) in memory — no call per request — and the first request after a shipment schedules
+ * the next: `record` then returns a promise (for that request's `waitUntil`) that waits
+ * `flushMs`, ships everything folded meanwhile and starts afresh. A shipment that fails or takes
+ * longer than `timeoutMs` is dropped and counted; the count rides on the next delivered one. So
+ * a request is never failed or slowed by the stats, and an isolate holds at most `flushMs` of
+ * figures.
+ */
+export class StatsShipper {
+  private pending = new Map<number, Summary>();
+  /** When the pending shipment was scheduled (undefined: none is). */
+  private scheduledAt?: number;
+  /** Shipments dropped, and their requests, not yet reported in a delivered one. */
+  private failures = 0;
+  private dropped = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly wait: (ms: number) => Promise<void> = sleep,
+  ) {}
+
+  record(t: FoldedTrace, o: ShipOptions): Promise<void> | undefined {
+    const b = bucketOf(this.clock.now());
+    let s = this.pending.get(b);
+    if (!s) this.pending.set(b, (s = emptySummary()));
+    foldTrace(s, t);
+    const now = this.clock.now();
+    // A scheduled shipment whose request context was torn down never runs: schedule anew.
+    if (this.scheduledAt !== undefined && now - this.scheduledAt < o.flushMs + o.timeoutMs + 5000) return undefined;
+    this.scheduledAt = now;
+    return this.wait(o.flushMs).then(() => this.flush(o));
+  }
+
+  /** Ships what is pending now. Never rejects. */
+  async flush(o: ShipOptions): Promise<void> {
+    this.scheduledAt = undefined;
+    const buckets = [...this.pending].map(([t, summary]) => ({ t, summary }));
+    this.pending = new Map();
+    const shipping = { flush_failures: this.failures, dropped_requests: this.dropped };
+    const requests = buckets.reduce((n, b) => n + b.summary.requests, 0);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
+      });
+      await Promise.race([o.send({ buckets, breakers: o.breakers(), shipping }), timeout]);
+      this.failures -= shipping.flush_failures;
+      this.dropped -= shipping.dropped_requests;
+    } catch (err) {
+      this.failures++;
+      this.dropped += requests;
+      o.log(
+        JSON.stringify({
+          msg: 'stats_flush_failed',
+          error: err instanceof Error ? err.message : String(err),
+          requests,
+          flush_failures: this.failures,
+          dropped_requests: this.dropped,
+        }),
+      );
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+}
