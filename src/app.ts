@@ -12,6 +12,7 @@ import { rateLimit } from './pipeline/rate-limit';
 import { validateChatRequest, validateUiChatRequest } from './pipeline/validate';
 import { chatCompletions } from './routes/chat-completions';
 import { uiChat } from './routes/ui-chat';
+import { feedback } from './routes/feedback';
 import { adminHealth, health } from './routes/health';
 import { listModels } from './routes/models';
 import { adminStats } from './routes/stats';
@@ -38,6 +39,7 @@ export function createApp({ state = createIsolateState(), log }: { state?: Isola
   app.get('/v1/models', listModels);
   app.post('/v1/chat/completions', validateChatRequest(), rateLimit(), idempotency(), chatCompletions);
   app.post('/v1/chat', validateUiChatRequest(), rateLimit(), idempotency(), uiChat);
+  app.post('/v1/feedback', feedback);
 
   app.notFound((c) => errorResponse(c, routeNotFound(c.req.method, c.req.path)));
   app.onError((err, c) => errorResponse(c, err));

@@ -31,6 +31,8 @@ export const gatewayExtension = z.strictObject({
     .strictObject({ id: z.string().min(1), version: z.string().optional(), variables: z.record(z.string(), z.unknown()).optional() })
     .optional(),
   cache: z.enum(['default', 'bypass', 'refresh']).optional(),
+  /** The task this request is part of (cost per successful task, design §2 `/v1/feedback`). */
+  task_id: z.string().min(1).max(128).optional(),
   /** Output contracts on streams: check at the end (`stream`, default) or emit only validated JSON (`buffer`). */
   contract: z.enum(['stream', 'buffer']).optional(),
 });

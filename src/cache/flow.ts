@@ -65,6 +65,8 @@ export class CacheFlow {
     if (!this.policy.read && !this.policy.write) return undefined;
     this.cache = this.d.state.layers(this.d.env, this.d.config);
     this.key = await cacheKey(keyParts(this.d, fanout));
+    // Kept on the trace (not in its log fields): a task marked failed evicts its answers.
+    this.d.trace.cacheKey = this.key;
     this.status = 'miss';
     if (fast) {
       this.deferred = true;

@@ -50,6 +50,11 @@ export class LayeredCache {
     return this.write(key, value, this.layers);
   }
 
+  /** Removes an entry from every layer; a layer that fails is recorded, never thrown. */
+  async delete(key: string): Promise<void> {
+    await Promise.all(this.layers.map(({ layer }) => layer.delete(key).catch(() => void this.failures.push(`${layer.name}:delete`))));
+  }
+
   private async write(key: string, value: string, layers: readonly LayerTtl[]): Promise<void> {
     await Promise.all(
       layers.map(({ layer, ttlSeconds }) =>

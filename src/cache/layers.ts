@@ -7,6 +7,7 @@ export interface CacheLayer {
   readonly name: 'memory' | 'redis' | 'kv';
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
 }
 
 /** L1: the isolate's memory, LRU-bounded in bytes, with per-entry expiry. */
@@ -47,6 +48,13 @@ export class MemoryLayer implements CacheLayer {
       this.bytes -= e.value.length;
     }
   }
+
+  async delete(key: string): Promise<void> {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.entries.delete(key);
+    this.bytes -= e.value.length;
+  }
 }
 
 /** L2: Upstash Redis, with a deadline on every call (a slow Redis is a miss, not a wait). */
@@ -54,7 +62,7 @@ export class RedisLayer implements CacheLayer {
   readonly name = 'redis';
 
   constructor(
-    private readonly redis: Pick<Redis, 'get' | 'set'>,
+    private readonly redis: Pick<Redis, 'get' | 'set' | 'del'>,
     private readonly timeoutMs: number,
   ) {}
 
@@ -65,6 +73,10 @@ export class RedisLayer implements CacheLayer {
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     if (ttlSeconds > 0) await withTimeout(this.redis.set(key, value, { ex: ttlSeconds }), this.timeoutMs * 5);
   }
+
+  async delete(key: string): Promise<void> {
+    await withTimeout(this.redis.del(key), this.timeoutMs * 5);
+  }
 }
 
 /** L3: Workers KV. KV allows one write per key per second and TTLs of at least 60 s. */
@@ -73,7 +85,7 @@ export class KvLayer implements CacheLayer {
   private readonly lastWrite = new Map<string, number>();
 
   constructor(
-    private readonly kv: Pick<KVNamespace, 'get' | 'put'>,
+    private readonly kv: Pick<KVNamespace, 'get' | 'put' | 'delete'>,
     private readonly clock: Clock,
   ) {}
 
@@ -87,5 +99,9 @@ export class KvLayer implements CacheLayer {
     this.lastWrite.set(key, now);
     if (this.lastWrite.size > 10_000) this.lastWrite.delete(this.lastWrite.keys().next().value as string);
     await this.kv.put(key, value, { expirationTtl: Math.max(60, ttlSeconds) });
+  }
+
+  async delete(key: string): Promise<void> {
+    await withTimeout(this.kv.delete(key), 1000);
   }
 }

@@ -31,7 +31,7 @@ export function validateUiChatRequest(): MiddlewareHandler<AppEnv> {
   return async function validateUiChat(c, next) {
     await c.var.trace.run('validate', async () => {
       const ui = parse(uiChatRequestSchema, await readJson(c));
-      setChat(c, parse(chatRequestSchema, toChatRequest(ui)));
+      setChat(c, parse(chatRequestSchema, toChatRequest(ui)), ui.id);
       c.set('uiMessageId', ui.messageId ?? `msg_${c.var.trace.requestId.slice(4)}`);
     });
     await next();
@@ -65,8 +65,12 @@ function parse<S extends z.ZodType>(schema: S, json: unknown): z.infer<S> {
   throw invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param || undefined);
 }
 
-function setChat(c: Context<AppEnv>, chat: ChatRequest): void {
+function setChat(c: Context<AppEnv>, chat: ChatRequest, defaultTask?: string): void {
   const { maxChoices } = c.var.catalog.config;
   if ((chat.n ?? 1) > maxChoices) throw invalidRequest(`n: at most ${maxChoices} choices per request`, 'n');
   c.set('chat', chat);
+  // The task this request joins: `gateway.task_id`, else the header, else (UI chats) the chat's id.
+  const header = c.req.header('x-gateway-task-id');
+  if (header !== undefined && !/^[\x20-\x7e]{1,128}$/.test(header)) throw invalidRequest('x-gateway-task-id must be 1 to 128 printable ASCII characters.', 'x-gateway-task-id');
+  c.var.trace.set('task_id', chat.gateway?.task_id ?? header ?? defaultTask);
 }

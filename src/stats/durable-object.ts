@@ -7,6 +7,7 @@ import type { StatsView } from './render';
 import { sloBreaches } from './slo';
 import { StatsStore, type BucketStorage, type Shipment } from './store';
 import type { Summary } from './summary';
+import { giveFeedback, TASK_RETENTION_MS, taskFigures, type FeedbackResult, type Outcome, type RequestRecord, type TaskRow, type TaskStorage } from './tasks';
 import { WINDOW_MS } from './windows';
 
 /**
@@ -20,6 +21,7 @@ import { WINDOW_MS } from './windows';
 export class GatewayStats extends DurableObject<Env> {
   private readonly store: StatsStore;
   private readonly alarms: AlarmMemory;
+  private readonly tasks: TaskStorage;
   private config?: { text: string | undefined; config: Config | undefined };
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -39,11 +41,19 @@ export class GatewayStats extends DurableObject<Env> {
       set: (key, at) => void sql.exec('INSERT OR REPLACE INTO alarms (key, at) VALUES (?, ?)', key, at),
     };
     this.store = new StatsStore(buckets, systemClock);
+    this.tasks = sqlTasks(sql);
+  }
+
+  /** A tenant's verdict on the task of one of its requests (POST /v1/feedback). */
+  async feedback(f: { tenant: string; requestId: string; success: boolean; task?: string; reason?: string }): Promise<FeedbackResult> {
+    return giveFeedback(this.tasks, f, systemClock.now());
   }
 
   async ingest(shipment: Shipment): Promise<void> {
     await this.testFault();
     this.store.ingest(shipment);
+    if (shipment.requests?.length) this.tasks.addRequests(shipment.requests);
+    this.tasks.expire(systemClock.now() - TASK_RETENTION_MS);
     try {
       this.checkSlo();
     } catch (err) {
@@ -54,7 +64,8 @@ export class GatewayStats extends DurableObject<Env> {
 
   async stats(window: StatsWindow): Promise<StatsView> {
     const config = this.loadConfig();
-    return this.store.render(window, config ? sloBudgets(config.slo) : {});
+    const view = this.store.render(window, config ? sloBudgets(config.slo) : {});
+    return withTasks(view, taskFigures(this.tasks.judged(systemClock.now() - WINDOW_MS[window])));
   }
 
   /** Breaches over the alarm window, each sent (rate-limited) off the ingest's path. */
@@ -89,4 +100,54 @@ export class GatewayStats extends DurableObject<Env> {
     if (fault === 'throw') throw new Error('GATEWAY_STATS_FAULT=throw');
     if (fault === 'hang') await new Promise((resolve) => setTimeout(resolve, 60_000));
   }
+}
+
+/** The task figures of the window (tasks judged in it) in the stats view, in all and per tenant and model. */
+function withTasks(view: StatsView, f: ReturnType<typeof taskFigures>): StatsView {
+  const perSuccess = (x: { succeeded: number; succeeded_cost_usd: number }) => (x.succeeded ? Math.round((x.succeeded_cost_usd / x.succeeded) * 1e10) / 1e10 : null);
+  const rate = (x: { succeeded: number; failed: number }) => (x.succeeded + x.failed ? x.succeeded / (x.succeeded + x.failed) : null);
+  view.cost = { ...view.cost, per_successful_task_usd: perSuccess(f), tasks_succeeded: f.succeeded, tasks_failed: f.failed };
+  const into = (group: Record<string, Record<string, unknown>>, figures: Record<string, typeof f.by_tenant[string]>) => {
+    for (const [k, x] of Object.entries(figures)) {
+      group[k] = { ...group[k], cost_per_successful_task_usd: perSuccess(x), tasks_succeeded: x.succeeded, tasks_failed: x.failed, success_rate: rate(x) };
+    }
+  };
+  into(view.by_tenant as Record<string, Record<string, unknown>>, f.by_tenant);
+  into(view.by_model as Record<string, Record<string, unknown>>, f.by_model);
+  return view;
+}
+
+/** Tasks in the object's SQLite: `requests` (a day of answered requests) and `tasks` (their sums and verdicts). */
+function sqlTasks(sql: SqlStorage): TaskStorage {
+  sql.exec(`CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, task TEXT NOT NULL, cost_usd REAL NOT NULL,
+    model TEXT NOT NULL, at INTEGER NOT NULL, cache_key TEXT)`);
+  sql.exec('CREATE INDEX IF NOT EXISTS requests_task ON requests (tenant, task)');
+  sql.exec('CREATE INDEX IF NOT EXISTS requests_at ON requests (at)');
+  sql.exec(`CREATE TABLE IF NOT EXISTS tasks (tenant TEXT NOT NULL, task TEXT NOT NULL, cost_usd REAL NOT NULL, requests INTEGER NOT NULL,
+    model TEXT NOT NULL, last_at INTEGER NOT NULL, outcome TEXT, judged_at INTEGER, reason TEXT, PRIMARY KEY (tenant, task))`);
+  sql.exec('CREATE INDEX IF NOT EXISTS tasks_judged ON tasks (judged_at)');
+  return {
+    addRequests(records: RequestRecord[]) {
+      for (const r of records) {
+        const inserted = sql.exec('INSERT OR IGNORE INTO requests (id, tenant, task, cost_usd, model, at, cache_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          r.id, r.tenant, r.task, r.cost_usd, r.model, r.at, r.cache_key ?? null).rowsWritten;
+        if (!inserted) continue;
+        sql.exec(`INSERT INTO tasks (tenant, task, cost_usd, requests, model, last_at) VALUES (?, ?, ?, 1, ?, ?)
+          ON CONFLICT (tenant, task) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd, requests = requests + 1,
+          model = CASE WHEN excluded.last_at >= last_at THEN excluded.model ELSE model END, last_at = MAX(last_at, excluded.last_at)`,
+          r.tenant, r.task, r.cost_usd, r.model, r.at);
+      }
+    },
+    request: (id) => sql.exec<RequestRecord & Record<string, SqlStorageValue>>('SELECT * FROM requests WHERE id = ?', id).toArray()[0],
+    setOutcome: (tenant, task, outcome: Outcome, at, reason) =>
+      void sql.exec('UPDATE tasks SET outcome = ?, judged_at = ?, reason = ? WHERE tenant = ? AND task = ?', outcome, at, reason ?? null, tenant, task),
+    cacheKeys: (tenant, task) =>
+      sql.exec<{ cache_key: string }>('SELECT DISTINCT cache_key FROM requests WHERE tenant = ? AND task = ? AND cache_key IS NOT NULL', tenant, task).toArray().map((r) => r.cache_key),
+    judged: (since) =>
+      sql.exec<TaskRow & Record<string, SqlStorageValue>>('SELECT tenant, task, cost_usd, requests, model, outcome FROM tasks WHERE outcome IS NOT NULL AND judged_at >= ?', since).toArray(),
+    expire(before) {
+      sql.exec('DELETE FROM requests WHERE at < ?', before);
+      sql.exec('DELETE FROM tasks WHERE last_at < ?', before);
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../util/clock';
 import type { Shipment } from './store';
+import type { RequestRecord } from './tasks';
 import { emptySummary, foldTrace, type FoldedTrace, type Summary } from './summary';
 import { bucketOf } from './windows';
 
@@ -16,6 +17,9 @@ export interface ShipOptions {
   log(line: string): void;
 }
 
+/** Request records kept between two shipments at most (beyond, feedback on those requests is a 404). */
+const MAX_RECORDS = 20_000;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -29,6 +33,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class StatsShipper {
   private pending = new Map<number, Summary>();
+  private records: RequestRecord[] = [];
   /** When the pending shipment was scheduled (undefined: none is). */
   private scheduledAt?: number;
   /** Shipments dropped, and their requests, not yet reported in a delivered one. */
@@ -40,7 +45,9 @@ export class StatsShipper {
     private readonly wait: (ms: number) => Promise<void> = sleep,
   ) {}
 
-  record(t: FoldedTrace, o: ShipOptions): Promise<void> | undefined {
+  record(t: FoldedTrace, o: ShipOptions, request?: RequestRecord): Promise<void> | undefined {
+    // Bounded like the summaries: an isolate holds at most a shipment's worth of records.
+    if (request && this.records.length < MAX_RECORDS) this.records.push(request);
     const b = bucketOf(this.clock.now());
     let s = this.pending.get(b);
     if (!s) this.pending.set(b, (s = emptySummary()));
@@ -56,7 +63,9 @@ export class StatsShipper {
   async flush(o: ShipOptions): Promise<void> {
     this.scheduledAt = undefined;
     const buckets = [...this.pending].map(([t, summary]) => ({ t, summary }));
+    const records = this.records;
     this.pending = new Map();
+    this.records = [];
     const shipping = { flush_failures: this.failures, dropped_requests: this.dropped };
     const requests = buckets.reduce((n, b) => n + b.summary.requests, 0);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -64,7 +73,7 @@ export class StatsShipper {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
       });
-      await Promise.race([o.send({ buckets, breakers: o.breakers(), shipping }), timeout]);
+      await Promise.race([o.send({ buckets, breakers: o.breakers(), shipping, requests: records }), timeout]);
       this.failures -= shipping.flush_failures;
       this.dropped -= shipping.dropped_requests;
     } catch (err) {

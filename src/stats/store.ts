@@ -1,3 +1,4 @@
+import type { RequestRecord } from './tasks';
 import type { StatsWindow } from '../config';
 import type { Clock } from '../util/clock';
 import { renderStats, type StatsView } from './render';
@@ -11,6 +12,8 @@ export interface Shipment {
   breakers: Record<string, string>;
   /** Shipments it failed to deliver since its last delivered one (and their requests). */
   shipping: Summary['shipping'];
+  /** The answered requests (tenant, task, cost) feedback can refer to. */
+  requests?: RequestRecord[];
 }
 
 /** Where the buckets live: the Durable Object's SQLite in production, a Map in unit tests. */

@@ -63,6 +63,8 @@ export class Trace {
   readonly spans: Span[] = [];
   readonly fields: Record<string, Scalar> = {};
   usage?: Usage;
+  /** The answer's cache key, when the request was cacheable (for feedback to evict; never logged). */
+  cacheKey?: string;
   status = 0;
   errorCode?: string;
   /** ms since start when the response (or the stream) ended: the root span's end. */

@@ -1,0 +1,67 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { formatPath } from '../config';
+import { GatewayError, invalidJson, invalidRequest, statsUnavailable } from '../errors';
+import type { AppEnv } from '../pipeline/context';
+import { shipNow } from '../pipeline/stats';
+import { statsObject } from '../stats/client';
+import type { FeedbackResult } from '../stats/tasks';
+import { withTimeout } from '../util/deadlines';
+import { readBody } from '../util/read-body';
+
+const feedbackSchema = z.strictObject({
+  request_id: z.string().regex(/^req_[0-9a-f]{24}$/, 'must be a request id the gateway returned (req_…)'),
+  success: z.boolean(),
+  task_id: z.string().min(1).max(128).optional(),
+  reason: z.string().max(1000).optional(),
+});
+
+const notFound = () => new GatewayError('No request with this id for your key (unknown, another tenant\'s, or older than a day).', { status: 404, code: 'request_not_found', param: 'request_id' });
+
+/**
+ * POST /v1/feedback `{request_id, success, task_id?, reason?}` → 204: marks the task of one of
+ * the tenant's own requests successful or failed; cost per successful task (in /admin/stats) is
+ * computed from these verdicts. A task marked failed loses its cached answers, so the next
+ * identical request is answered afresh rather than replayed.
+ */
+export async function feedback(c: Context<AppEnv>): Promise<Response> {
+  const { catalog, tenant, trace, state } = c.var;
+  const text = await readBody(c.req.raw, 64 * 1024, catalog.config.budgets.requestBodyMs);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw invalidJson((err as Error).message);
+  }
+  const parsed = feedbackSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = formatPath(issue.path);
+    throw invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param || undefined);
+  }
+  const stats = statsObject(c.env);
+  if (!stats) throw statsUnavailable(new Error('no GATEWAY_STATS binding'));
+  const { stats: settings } = catalog.config;
+  const ask = (): Promise<FeedbackResult> =>
+    withTimeout(stats.feedback({ tenant: tenant.id, requestId: parsed.data.request_id, success: parsed.data.success, task: parsed.data.task_id, reason: parsed.data.reason }) as Promise<FeedbackResult>, 2000).catch((err: unknown) => {
+      throw statsUnavailable(err);
+    });
+  // The request may still sit in this isolate's (or, for one shipment interval, another's) figures.
+  await shipNow(c);
+  let result: FeedbackResult = await ask();
+  if (result.status === 404) {
+    await new Promise((resolve) => setTimeout(resolve, settings.flushMs + 500));
+    result = await ask();
+  }
+  if (result.status === 404) throw notFound();
+  if (result.status === 409) {
+    throw new GatewayError(`This request belongs to task "${result.task}", not the task_id given.`, { status: 409, code: 'task_mismatch', param: 'task_id' });
+  }
+  trace.set('feedback', parsed.data.success ? 'success' : 'failure');
+  if (result.cacheKeys.length) {
+    const cache = state.cache.layers(c.env, catalog.config);
+    c.executionCtx.waitUntil(Promise.all(result.cacheKeys.map((k) => cache.delete(k))));
+    trace.set('cache_evicted', result.cacheKeys.length);
+  }
+  return c.body(null, 204);
+}
