@@ -17,6 +17,10 @@ function mapLayer(name: CacheLayer['name'], fail = false): CacheLayer & { data: 
       if (fail) throw new Error('down');
       data.set(k, v);
     },
+    delete: async (k) => {
+      if (fail) throw new Error('down');
+      data.delete(k);
+    },
   };
 }
 
@@ -63,5 +67,17 @@ describe('LayeredCache', () => {
     l1.data.clear();
     expect((await cache.get('k'))?.layer).toBe('kv');
     expect(cache.failures.slice(0, 2)).toEqual(['redis:write', 'redis:read']);
+  });
+
+  it('delete removes an entry from every layer, and a failing layer is recorded, not thrown', async () => {
+    const m = mapLayer('memory');
+    const bad = mapLayer('redis', true);
+    const k = mapLayer('kv');
+    m.data.set('x', '1');
+    k.data.set('x', '1');
+    const cache = new LayeredCache([{ layer: m, ttlSeconds: 60 }, { layer: bad, ttlSeconds: 60 }, { layer: k, ttlSeconds: 60 }]);
+    await cache.delete('x');
+    expect([m.data.has('x'), k.data.has('x')]).toEqual([false, false]);
+    expect(cache.failures).toContain('redis:delete');
   });
 });
