@@ -47,6 +47,9 @@ function generate(): string | undefined {
     }
     return readFileSync(out, 'utf8')
       .replaceAll(` ${out}`, '')
+      // wrangler's hash covers machine-specific paths (the checkout's, the temp file's): a clean
+      // clone elsewhere would never match. The comparison below is the check; the hash is dropped.
+      .replace(/ \(hash: [0-9a-f]+\)/, '')
       .replace(/DurableObjectNamespace<import\("[^"]*"\)\.(\w+)>/g, 'DurableObjectNamespace /* $1 */');
   } finally {
     rmSync(dir, { recursive: true, force: true });
