@@ -1,7 +1,7 @@
-// Builds the demo pages into ./public, the Workers Static Assets directory (wrangler.toml
-// [assets]): pages/*.html and style.css copied, pages/chat.ts and pages/sdk.ts bundled with
-// esbuild (the one wrangler itself bundles with) — the `ai` and `openai` packages included, so the
-// pages load nothing from a CDN. ./public is build output (git-ignored); `npm start`, `npm run
+// Builds the demo pages and the operator dashboard into ./public, the Workers Static Assets
+// directory (wrangler.toml [assets]): pages/*.html and style.css copied, pages/chat.ts, sdk.ts and
+// dashboard.ts bundled with esbuild (the one wrangler itself bundles with) — the `ai`, `openai`
+// and `uplot` packages included, uPlot's CSS as dashboard.css, so the pages load nothing from a CDN. ./public is build output (git-ignored); `npm start`, `npm run
 // deploy` and the e2e tests' global setup run this first. Takes well under a second.
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ export const PUBLIC_DIR = `${root}public`;
 
 export async function buildPages({ outdir = PUBLIC_DIR } = {}): Promise<void> {
   const bundles = await build({
-    entryPoints: [`${src}/chat.ts`, `${src}/sdk.ts`],
+    entryPoints: [`${src}/chat.ts`, `${src}/sdk.ts`, `${src}/dashboard.ts`],
     outdir,
     write: false,
     bundle: true,

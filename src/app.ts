@@ -32,6 +32,9 @@ export function createApp({ state = createIsolateState(), log }: { state?: Isola
   });
   app.use('*', traceRequests({ log }));
   app.get('/healthz', health);
+  // The dashboard is the static asset admin.html, served at /admin; /admin/ reaches the worker
+  // (wrangler.toml run_worker_first), which sends the browser there instead of asking for a token.
+  app.get('/admin/', (c) => c.redirect('/admin', 308));
   app.use('/admin/*', adminAuth());
   app.get('/admin/health', adminHealth);
   app.get('/admin/stats', adminStats);

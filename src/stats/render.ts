@@ -26,7 +26,13 @@ export interface SeriesPoint {
   errors: number;
   ttft_p95_ms: number | null;
   hit_rate: number | null;
+  /** Layer → its share of the bucket's lookups (null without lookups). */
+  hit_rate_by_layer: Record<(typeof HIT_LAYERS)[number], number | null>;
+  /** Lane → requests a rate limit refused (429) in this bucket. */
+  rejected: Record<string, number>;
   cost_per_request_usd: number | null;
+  /** Cost of the tasks marked successful in this bucket ÷ their count (null until feedback lands). */
+  cost_per_successful_task_usd: number | null;
   /** Stage → p95 ms in this bucket. */
   stages_p95_ms: Record<string, number | null>;
 }
@@ -60,7 +66,7 @@ function cacheFigures(c: Record<string, number>) {
   const lookups = hit + (c.miss ?? 0);
   return {
     hit_rate: ratio(hit, lookups),
-    by_layer: Object.fromEntries(HIT_LAYERS.map((l) => [l, ratio(hits[l], lookups)])),
+    by_layer: Object.fromEntries(HIT_LAYERS.map((l) => [l, ratio(hits[l], lookups)])) as Record<(typeof HIT_LAYERS)[number], number | null>,
     lookups,
     hits,
     misses: c.miss ?? 0,
@@ -139,13 +145,17 @@ export function renderStats(s: Summary, o: RenderOptions) {
 export type StatsView = ReturnType<typeof renderStats>;
 
 function point(t: number, b: Summary): SeriesPoint {
+  const cache = cacheFigures(b.cache);
   return {
     t,
     requests: b.requests,
     errors: sum(b.errors),
     ttft_p95_ms: quantiles(b.ttft).p95,
-    hit_rate: cacheFigures(b.cache).hit_rate,
+    hit_rate: cache.hit_rate,
+    hit_rate_by_layer: cache.by_layer,
+    rejected: b.rejected,
     cost_per_request_usd: b.cost.requests ? usd(b.cost.total_usd / b.cost.requests) : null,
+    cost_per_successful_task_usd: b.tasks.succeeded ? usd(b.tasks.succeeded_cost_usd / b.tasks.succeeded) : null,
     stages_p95_ms: Object.fromEntries(Object.entries(b.stages).map(([name, h]) => [name, quantiles(h).p95])),
   };
 }

@@ -106,4 +106,15 @@ describe('summary', () => {
     expect(v.stages.provider_ttft).toMatchObject({ slo_ms: 100_000, breached: false });
     expect(v.stages.auth).not.toHaveProperty('slo_ms');
   });
+
+  it('a series point carries the bucket\'s figures: hit rate by layer, rejections per lane, cost per request and per successful task', () => {
+    const b = emptySummary();
+    for (const q of requests.slice(0, 100)) foldTrace(b, q);
+    b.tasks = { succeeded: 2, failed: 1, succeeded_cost_usd: 0.0003 };
+    const [p] = renderStats(b, { window: '1m', from: 0, to: 60_000, slo: {}, series: [{ t: 10_000, summary: b }, { t: 20_000, summary: emptySummary() }] }).series;
+    const v = renderStats(b, { window: '1m', from: 0, to: 60_000, slo: {}, series: [] });
+    expect(p).toMatchObject({ t: 10_000, requests: 100, hit_rate: v.cache.hit_rate, hit_rate_by_layer: v.cache.by_layer, rejected: v.ratelimit.rejected });
+    expect(p!.cost_per_request_usd).toBe(v.cost.per_request_usd);
+    expect(p!.cost_per_successful_task_usd).toBe(0.00015);
+  });
 });
