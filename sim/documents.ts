@@ -16,6 +16,22 @@ export interface Chunk {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
+ * The same query against another index version (a re-embedded copy): about a quarter of the
+ * ranks hold other documents and every score moves a little — deterministically, by version and
+ * rank — so overlap@k and score drift between two versions are known numbers.
+ */
+export function retrieveVersion(query: string, topK: number, version: string | undefined): Chunk[] {
+  const live = retrieveChunks(query, topK);
+  if (!version || version === INDEX_VERSION) return live;
+  return live.map((c, i) => {
+    const h = hash32(`${version}:${query}:${i}`);
+    const moved = round2(Math.min(1, Math.max(0.01, c.score + ((h % 7) - 3) / 100)));
+    const swapped = h % 4 === 0 && i !== topK - 1;
+    return { ...c, ...(swapped ? { id: `${c.id}-${version}`, text: `${c.text} (${version})` } : {}), score: moved, embeddingModel: `${EMBEDDING_MODEL}@${version}` };
+  });
+}
+
+/**
  * `topK` chunks for a query, scores 0.9, 0.85, ... The last one (when topK >= 2) repeats the
  * first chunk's id, text and source, as overlapping shards do, so deduplication can be tested.
  */

@@ -2,14 +2,17 @@
 import { errorBody, isRecord, parseJson, sendJson } from './http.ts';
 import { FaultTable, gate } from './faults.ts';
 import type { BaseFaults } from './faults.ts';
-import { DEFAULT_TOP_K, INDEX_VERSION, rerankChunks, retrieveChunks, toolResult } from './documents.ts';
+import { DEFAULT_TOP_K, INDEX_VERSION, rerankChunks, retrieveVersion, toolResult } from './documents.ts';
 import { startSimServer } from './server.ts';
 import type { BaseCall, Exchange, ListenOptions, SimServer, Track } from './server.ts';
 
 /** Default latency per route kind; a `latencyMs` fault replaces it. */
 export const ORIGIN_LATENCY_MS = { retrieve: 40, rerank: 20, tools: 60 } as const;
 
-export type OriginFaults = BaseFaults;
+export interface OriginFaults extends BaseFaults {
+  /** Retrieval answers half its chunks from another embedding model (a half-migrated index). */
+  mixedEmbeddings?: boolean;
+}
 
 export interface OriginCall extends BaseCall {
   /** "retrieve", "rerank" or "tools/<name>". */
@@ -54,6 +57,10 @@ export async function startOrigin(opts: ListenOptions = {}): Promise<SimOrigin> 
     const f = faults.take(scope);
     const kind = tool === undefined ? (route as 'retrieve' | 'rerank') : 'tools';
     if (await gate(ex.res, ex.signal, faults, scope, f, f.latencyMs ?? ORIGIN_LATENCY_MS[kind])) return true;
+    if (f.mixedEmbeddings && route === 'retrieve') {
+      const body = answer.body as { chunks: Array<{ embeddingModel: string }> };
+      body.chunks.forEach((c, i) => i % 2 && (c.embeddingModel = 'sim-embed-0-legacy'));
+    }
     sendJson(ex.res, 200, answer.body);
     return true;
   }
@@ -72,7 +79,8 @@ function respond(route: string, tool: string | undefined, body: unknown): Answer
     if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1 || topK > 100) {
       return { status: 400, message: "'topK' must be an integer from 1 to 100." };
     }
-    return { status: 200, body: { chunks: retrieveChunks(body.query, topK), indexVersion: INDEX_VERSION } };
+    const version = typeof body.indexVersion === 'string' ? body.indexVersion : undefined;
+    return { status: 200, body: { chunks: retrieveVersion(body.query, topK, version), indexVersion: version ?? INDEX_VERSION } };
   }
   const chunks = body.chunks;
   if (!Array.isArray(chunks) || !chunks.every(isRecord)) return { status: 400, message: "'chunks' must be an array of objects." };

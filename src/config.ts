@@ -36,6 +36,17 @@ const tenant = z.object({
   logContent: z.boolean().default(false),
   /** The most expensive tier `model: "auto"` may pick for this tenant. @default "large" */
   maxTier: z.enum(['small', 'large']).default('large'),
+  /**
+   * This tenant's index at the origin: the live `indexVersion` sent with every retrieval, and an
+   * optional shadow version that a `sample` share of retrievals is also sent to, off the
+   * response's path, to compare (overlap@k, score drift). Flipping a tenant is a config change.
+   */
+  retrieval: z
+    .object({
+      indexVersion: z.string().min(1).max(128).optional(),
+      shadow: z.object({ indexVersion: z.string().min(1).max(128), sample: z.number().min(0).max(1) }).optional(),
+    })
+    .optional(),
 });
 
 const price = z.number().nonnegative();

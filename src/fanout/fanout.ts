@@ -5,6 +5,7 @@ import { packContext, type Chunk, type PackedContext } from './context-pack';
 import { requiredStageFailed } from './errors';
 import { postOrigin, rerankResponse, retrieveResponse, toolResponse, type RetrieveResponse } from './origin';
 import { cachedRetrieval, retrievalKey, type RetrievalCache } from './retrieval-cache';
+import { shadowRetrieval, type ShadowDeps } from './shadow';
 import { sha256Hex } from '../util/sha256';
 import { runStage, type StageFailure } from './stage';
 
@@ -27,6 +28,11 @@ export interface FanoutDeps {
   logContent: boolean;
   /** Where retrieval results are cached, when they may be. */
   retrievalCache?: RetrievalCache;
+  /** The tenant's live index version, sent with every retrieval. */
+  indexVersion?: string;
+  /** The tenant's shadow index, sampled off the response's path (`shadow.ts`). */
+  shadow?: ShadowDeps['shadow'];
+  background?(p: Promise<unknown>): void;
 }
 
 export interface RetrievalResult {
@@ -115,9 +121,9 @@ async function retrieve(
   degraded: string[],
 ): Promise<Outcome<RetrievalResult>> {
   const { trace, budgets, originUrl } = deps;
-  const body = { tenant: deps.tenantId, query: plan.query, topK: plan.topK, filters: plan.filters ?? {} };
+  const body = { tenant: deps.tenantId, query: plan.query, topK: plan.topK, filters: plan.filters ?? {}, ...(deps.indexVersion ? { indexVersion: deps.indexVersion } : {}) };
   const rc = deps.retrievalCache;
-  const key = rc && (await retrievalKey(deps.tenantId, plan.query, plan.topK, plan.filters));
+  const key = rc && (await retrievalKey(deps.tenantId, plan.query, plan.topK, plan.filters, deps.indexVersion));
   const cached = rc && key ? await cachedRetrieval(rc, key) : undefined;
   trace.set('retrieval_cache', cached ? `hit-${cached.layer}` : rc ? 'miss' : undefined);
   const found = cached
@@ -126,10 +132,18 @@ async function retrieve(
         postOrigin(originUrl, '/retrieve', body, retrieveResponse, s, traceparent),
       );
   if (found.ok && !cached && rc && key) rc.waitUntil(rc.cache.set(key, JSON.stringify(found.value)));
+  if (found.ok && !cached && deps.shadow && deps.background) {
+    shadowRetrieval({ ...deps, shadow: deps.shadow, background: deps.background }, body, found.value);
+  }
   await recordQuery(trace, plan, deps.logContent);
   if (!found.ok) {
     degraded.push(`retrieval:${found.failure}`);
     return found;
+  }
+  // Half an index re-embedded with another model ranks apples against oranges: flagged, counted.
+  if (new Set(found.value.chunks.map((c) => c.embeddingModel).filter(Boolean)).size > 1) {
+    degraded.push('retrieval:mixed_embeddings');
+    trace.set('embedding_mixed', true);
   }
   let chunks: Chunk[] = found.value.chunks;
   if (deps.retrieval.rerank && chunks.length > 1) {

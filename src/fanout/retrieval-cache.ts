@@ -15,8 +15,9 @@ export interface RetrievalCache {
 
 export const normalizeQuery = (q: string): string => q.toLowerCase().replace(/\s+/g, ' ').trim().replace(/[?!.,;:]+$/, '').trim();
 
-export async function retrievalKey(tenantId: string, query: string, topK: number, filters: Record<string, unknown> | undefined): Promise<string> {
-  return `gw:r:${encodeURIComponent(tenantId)}:${await sha256Hex(canonicalJson({ q: normalizeQuery(query), topK, filters: filters ?? {} }))}`;
+export async function retrievalKey(tenantId: string, query: string, topK: number, filters: Record<string, unknown> | undefined, indexVersion?: string): Promise<string> {
+  // The index version is in the key: flipping a tenant to another index never serves the old one's results.
+  return `gw:r:${encodeURIComponent(tenantId)}:${await sha256Hex(canonicalJson({ q: normalizeQuery(query), topK, filters: filters ?? {}, v: indexVersion }))}`;
 }
 
 export async function cachedRetrieval(rc: RetrievalCache, key: string): Promise<{ value: RetrieveResponse; layer: string } | undefined> {

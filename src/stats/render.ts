@@ -133,7 +133,7 @@ export function renderStats(s: Summary, o: RenderOptions) {
       ]),
     ),
     by_tenant: Object.fromEntries(
-      Object.entries(s.by_tenant).map(([id, t]) => [id, { ...t, cost_usd: usd(t.cost_usd), error_rate: ratio(t.errors, t.requests) }]),
+      Object.entries(s.by_tenant).map(([id, t]) => [id, { ...t, cost_usd: usd(t.cost_usd), error_rate: ratio(t.errors, t.requests), ...shadowOf(s, id) }]),
     ),
     // Filled by the canary work (issue #11, canaries): one entry per canary with its variant's figures.
     canaries: {},
@@ -166,3 +166,11 @@ const ratio = (n: number, d: number) => (d > 0 ? round(n / d, 4) : null);
 const ms = (v: number | null) => (v === null ? null : round(v, 2));
 const usd = (v: number) => round(v, 8);
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** A tenant's shadow index against its live one: overlap@k and score drift, averaged over the samples. */
+function shadowOf(s: Summary, tenant: string): { shadow?: { samples: number; failed: number; overlap_at_k: number | null; score_drift: number | null } } {
+  const x = s.shadow?.[tenant];
+  if (!x) return {};
+  const mean = (sum: number) => (x.samples ? Math.round((sum / x.samples) * 1e4) / 1e4 : null);
+  return { shadow: { samples: x.samples, failed: x.failed, overlap_at_k: mean(x.overlap_sum), score_drift: mean(x.drift_sum) } };
+}

@@ -1,7 +1,7 @@
 import type { Clock } from '../util/clock';
 import type { Shipment } from './store';
 import type { RequestRecord } from './tasks';
-import { emptySummary, foldTrace, type FoldedTrace, type Summary } from './summary';
+import { emptySummary, foldShadow, foldTrace, type FoldedTrace, type Summary } from './summary';
 import { bucketOf } from './windows';
 
 export interface ShipOptions {
@@ -57,6 +57,17 @@ export class StatsShipper {
     if (this.scheduledAt !== undefined && now - this.scheduledAt < o.flushMs + o.timeoutMs + 5000) return undefined;
     this.scheduledAt = now;
     return this.wait(o.flushMs).then(() => this.flush(o));
+  }
+
+  /**
+   * A shadow retrieval's comparison, folded into the pending figures (it finishes after its
+   * request was recorded; it ships with the next shipment).
+   */
+  recordShadow(tenant: string, r: { overlap: number; drift: number } | undefined): void {
+    const b = bucketOf(this.clock.now());
+    let s = this.pending.get(b);
+    if (!s) this.pending.set(b, (s = emptySummary()));
+    foldShadow(s, tenant, r);
   }
 
   /** Ships what is pending now. Never rejects. */

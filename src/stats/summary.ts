@@ -33,6 +33,27 @@ export interface Summary {
   breakers: Record<string, { state: string; at: number }>;
   /** Shipments an isolate could not deliver (and the requests in them), reported once it could. */
   shipping: { flush_failures: number; dropped_requests: number };
+  /** Tenant → its shadow-index comparisons: sums, so they merge by adding (absent in older buckets). */
+  shadow?: Record<string, ShadowFigures>;
+}
+
+export interface ShadowFigures {
+  samples: number;
+  failed: number;
+  overlap_sum: number;
+  drift_sum: number;
+}
+
+/** One shadow retrieval's comparison (undefined: the shadow failed), folded in. */
+export function foldShadow(s: Summary, tenant: string, r: { overlap: number; drift: number } | undefined): void {
+  const x = ((s.shadow ??= {})[tenant] ??= { samples: 0, failed: 0, overlap_sum: 0, drift_sum: 0 });
+  if (!r) {
+    x.failed++;
+    return;
+  }
+  x.samples++;
+  x.overlap_sum += r.overlap;
+  x.drift_sum += r.drift;
 }
 
 export interface ModelFigures {
@@ -146,6 +167,13 @@ export function foldTrace(s: Summary, t: FoldedTrace): Summary {
 export function mergeSummary(a: Summary, b: Summary): Summary {
   a.requests += b.requests;
   for (const key of ['errors', 'cache', 'rejected', 'shed', 'degraded', 'contracts'] as const) addAll(a[key], b[key]);
+  for (const [tenant, x] of Object.entries(b.shadow ?? {})) {
+    const into = ((a.shadow ??= {})[tenant] ??= { samples: 0, failed: 0, overlap_sum: 0, drift_sum: 0 });
+    into.samples += x.samples;
+    into.failed += x.failed;
+    into.overlap_sum += x.overlap_sum;
+    into.drift_sum += x.drift_sum;
+  }
   for (const [name, h] of Object.entries(b.stages)) mergeInto(a.stages, name, h);
   new Histogram(a.ttft).merge(b.ttft);
   a.cost.total_usd += b.cost.total_usd;
