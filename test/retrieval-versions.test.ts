@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => origin?.close());
 
 function config(providerUrl: string, shadow = true) {
-  const cfg = { ...testConfig({ providerUrl, originUrl: origin.url, budgets: { retrievalMs: 2000 } }), stats: { flushMs: 100 }, cache: { retrievalTtlSeconds: 0 } };
+  const cfg: Record<string, any> = { ...testConfig({ providerUrl, originUrl: origin.url, budgets: { retrievalMs: 2000 } }), stats: { flushMs: 100 }, cache: { retrievalTtlSeconds: 0 } };
   cfg.tenants[0].retrieval = { indexVersion: 'v7', ...(shadow ? { shadow: { indexVersion: 'v8', sample: 1 } } : {}) };
   return cfg;
 }
