@@ -22,6 +22,7 @@ import {
   spec,
   transcript,
 } from './passages.ts';
+import { addMessy } from './messy-set.ts';
 
 type Role = 'system' | 'user' | 'assistant' | 'tool';
 interface Message {
@@ -1039,6 +1040,11 @@ hi, please invoice Sandgate Books (accounts@sandgate.example), PO 7781 — 2000 
     note: 'legal judgement and a usable redline inside a schema',
   });
 }
+
+// =============================================================================================
+// The messy half (issue #13): typos, pasted logs, OCR-like text, other languages, long pastes
+// with a simple ask, short hard questions phrased plainly — eval/messy-set.ts.
+addMessy(add);
 
 // =============================================================================================
 

@@ -1,97 +1,28 @@
 // `npm run eval:router`: measures the `model: "auto"` router against the hand-labelled set in
 // eval/router-set.json (built by eval/build-router-set.ts) and prints a markdown report: accuracy,
-// the two kinds of mistake, accuracy per category and per deciding rule, cost per request against
+// the learned router beside the keyword rules on the train and held-out splits, the two kinds of
+// mistake, accuracy per category and per deciding rule, cost per request against
 // always-large / always-small (catalog prices from config/demo.json), and the time per decision.
 // A report, not a gate: exits 0 whatever the numbers, 1 only if the set or the catalog cannot be loaded.
 //
 //   node --import ./scripts/ts-resolve.mjs scripts/eval-router.ts [--set FILE] [--reps N] [--misses]
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { ChatRequest } from '../src/chat-request';
 import { routeFeatures } from '../src/routing/features';
 import type { RouteFeatures } from '../src/routing/features';
-import { DEFAULT_POLICY, decideTier } from '../src/routing/router';
+import { DEFAULT_POLICY, ROUTER_WEIGHTS, decideTier } from '../src/routing/router';
 import type { Tier, TierDecision } from '../src/routing/router';
+import { figures, loadPrices, loadSet, ROOT, SET_PATH, split, toRequest, type EvalItem, type Figures } from './router-data';
 
-interface EvalItem {
-  id: string;
-  category: string;
-  messages: Array<{ role: string; content: unknown }>;
-  max_tokens?: number;
-  tools?: unknown[];
-  response_format?: Record<string, unknown>;
-  small_ok: boolean;
-  expected_output_tokens: number;
-  note?: string;
-}
-
-interface Prices {
-  model: string;
-  inputPer1M: number;
-  outputPer1M: number;
-}
-
-const root = new URL('..', import.meta.url);
+const root = ROOT;
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const setPath = flag('--set') ?? new URL('eval/router-set.json', root).pathname;
+const setPath = flag('--set') ?? SET_PATH;
 const reps = Number(flag('--reps') ?? 300);
 const showMisses = args.includes('--misses');
-
-function fail(message: string): never {
-  console.error(`eval-router: ${message}`);
-  process.exit(1);
-}
-
-function loadSet(path: string): EvalItem[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    fail(`cannot load ${path}: ${(err as Error).message}`);
-  }
-  const items = Array.isArray(parsed) ? parsed : (parsed as { items?: unknown }).items;
-  if (!Array.isArray(items) || items.length === 0) fail(`${path}: expected a non-empty "items" array`);
-  items.forEach((it: Partial<EvalItem>, i) => {
-    const ok =
-      typeof it?.id === 'string' &&
-      typeof it.category === 'string' &&
-      Array.isArray(it.messages) &&
-      it.messages.length > 0 &&
-      typeof it.small_ok === 'boolean' &&
-      typeof it.expected_output_tokens === 'number' &&
-      it.expected_output_tokens >= 0;
-    if (!ok) fail(`${path}: item ${i} (${String(it?.id)}) lacks id/category/messages/small_ok/expected_output_tokens`);
-  });
-  return items as EvalItem[];
-}
-
-function loadPrices(): Record<Tier, Prices> {
-  const path = new URL('config/demo.json', root).pathname;
-  let models: Array<{ id: string; tier: string; inputPer1M: number; outputPer1M: number }>;
-  try {
-    models = (JSON.parse(readFileSync(path, 'utf8')) as { models: typeof models }).models;
-  } catch (err) {
-    fail(`cannot load the catalog ${path}: ${(err as Error).message}`);
-  }
-  const byTier = (tier: Tier): Prices => {
-    const m = models.find((x) => x.tier === tier);
-    if (!m) fail(`${path}: no model with tier "${tier}"`);
-    return { model: m.id, inputPer1M: m.inputPer1M, outputPer1M: m.outputPer1M };
-  };
-  return { small: byTier('small'), large: byTier('large') };
-}
-
-function toRequest(it: EvalItem): ChatRequest {
-  const body: Record<string, unknown> = { model: 'auto', messages: it.messages };
-  if (it.max_tokens !== undefined) body.max_tokens = it.max_tokens;
-  if (it.tools !== undefined) body.tools = it.tools;
-  if (it.response_format !== undefined) body.response_format = it.response_format;
-  return body as ChatRequest;
-}
+const RULES = { ...DEFAULT_POLICY, router: 'rules' as const };
 
 const items = loadSet(setPath);
 const prices = loadPrices();
@@ -100,6 +31,8 @@ interface Row {
   item: EvalItem;
   features: RouteFeatures;
   decision: TierDecision;
+  /** The keyword rules' own decision, for the side-by-side table. */
+  rule: TierDecision;
   correct: boolean;
   cost: Record<Tier, number>;
 }
@@ -108,9 +41,10 @@ const requests = items.map(toRequest);
 const rows: Row[] = items.map((item, i) => {
   const features = routeFeatures(requests[i]!);
   const decision = decideTier(features, DEFAULT_POLICY);
+  const rule = decideTier(features, RULES);
   const cost = (tier: Tier): number =>
     (features.promptTokens * prices[tier].inputPer1M + item.expected_output_tokens * prices[tier].outputPer1M) / 1e6;
-  return { item, features, decision, correct: (decision.tier === 'small') === item.small_ok, cost: { small: cost('small'), large: cost('large') } };
+  return { item, features, decision, rule, correct: (decision.tier === 'small') === item.small_ok, cost: { small: cost('small'), large: cost('large') } };
 });
 
 // --- timing: each item `reps` times after a warm-up; the mean is over items × reps.
@@ -171,9 +105,37 @@ const saving = (c: number): string => `${((100 * (costLarge - c)) / costLarge).t
 const out: string[] = [];
 out.push(`### Router evaluation: \`model: "auto"\` on ${n} labelled requests`);
 out.push('');
+// The learned router beside the rules, on the split it was trained on and on the held-out split.
+const sides = split(rows);
+const fig = (rs: readonly Row[], pick: (r: Row) => TierDecision): Figures => figures(rs.map((r) => ({ ...r, tier: pick(r).tier })), prices);
+const sideRow = (name: string, side: string, f: Figures): string[] => [
+  name, side, String(f.n), pct(f.accuracy * f.n, f.n), pct(f.largeShare * f.n, f.n), `${f.hardSentSmall} of ${f.hard} (${pct(f.hardSentSmall, f.hard)})`, String(f.wasted), pct(f.costVsLarge * 100, 100),
+];
+const meta = ROUTER_WEIGHTS.meta as { hyper?: { l2: number; hardWeight: number }; cv?: { rule?: string } };
+out.push(
+  `Learned router (\`src/routing/router-weights.json\`, ${(JSON.stringify(ROUTER_WEIGHTS).length / 1024).toFixed(1)} KB): logistic regression over ${ROUTER_WEIGHTS.dense.length} dense features and ` +
+    `${ROUTER_WEIGHTS.buckets} hashed word uni/bi-gram buckets; threshold P(large) ≥ ${ROUTER_WEIGHTS.threshold} and l2 ${meta.hyper?.l2}, hard weight ${meta.hyper?.hardWeight} chosen by 5-fold CV on train (rule: ${meta.cv?.rule}). ` +
+    `Split: ${sides.train.length} train / ${sides.heldOut.length} held out (30% of each category by a hash of the id; never trained or tuned on).`,
+);
+out.push('');
+out.push(
+  table(
+    ['router', 'split', 'n', 'accuracy', 'routed large', 'hard sent small', 'small-ok sent large', 'cost vs always-large'],
+    ['---', '---', '---:', '---:', '---:', '---:', '---:', '---:'],
+    [
+      sideRow('**learned**', 'train', fig(sides.train, (r) => r.decision)),
+      sideRow('**learned**', '**held-out**', fig(sides.heldOut, (r) => r.decision)),
+      sideRow('rules (before #13)', 'train', fig(sides.train, (r) => r.rule)),
+      sideRow('rules (before #13)', '**held-out**', fig(sides.heldOut, (r) => r.rule)),
+    ],
+  ),
+);
+out.push('');
+out.push('The tables below cover the whole set (train and held-out together) with the learned router.');
+out.push('');
 out.push(
   `Set: \`${setPath.replace(root.pathname, '')}\` (${groupBy((r) => r.item.category).size} categories, ${all.smallOk} labelled small-ok, ${needLarge} need large). ` +
-    `Policy: \`DEFAULT_POLICY\` (largePromptTokens ${DEFAULT_POLICY.largePromptTokens}, largeConversationTurns ${DEFAULT_POLICY.largeConversationTurns}). ` +
+    `Policy: \`DEFAULT_POLICY\` (router ${DEFAULT_POLICY.router}, largePromptTokens ${DEFAULT_POLICY.largePromptTokens}, largeConversationTurns ${DEFAULT_POLICY.largeConversationTurns}). ` +
     `Prices (config/demo.json, USD per 1M input/output tokens): ${prices.small.model} ${prices.small.inputPer1M}/${prices.small.outputPer1M}, ${prices.large.model} ${prices.large.inputPer1M}/${prices.large.outputPer1M}; ` +
     `input tokens = the router's own estimate (characters / 4), output tokens = each item's \`expected_output_tokens\`.`,
 );
@@ -218,19 +180,19 @@ out.push(
 out.push('');
 out.push(
   table(
-    ['decided by (first matching rule)', 'tier', 'n', 'correct', 'quality risk', 'wasted'],
+    ['reason (first matching rule agreeing with the model, else `learned`)', 'tier', 'n', 'correct', 'quality risk', 'wasted'],
     ['---', '---', '---:', '---:', '---:', '---:'],
-    [...groupBy((r) => r.decision.reason)]
+    [...groupBy((r) => `${r.decision.reason}/${r.decision.tier}`)]
       .sort((a, b) => b[1].length - a[1].length)
       .map(([reason, rs]) => {
         const t = tally(rs);
-        return [`\`${reason}\``, rs[0]!.decision.tier, String(t.n), pct(t.correct, t.n), String(t.risk), String(t.waste)];
+        return [`\`${reason.split('/')[0]}\``, rs[0]!.decision.tier, String(t.n), pct(t.correct, t.n), String(t.risk), String(t.waste)];
       }),
   ),
 );
 out.push('');
 out.push(
-  `Router time per decision (\`routeFeatures\` + \`decideTier\`): mean ${meanUs.toFixed(2)} µs over ${n} items × ${reps} repetitions ` +
+  `Router time per decision (\`routeFeatures\` + \`decideTier\`, learned): mean ${meanUs.toFixed(2)} µs over ${n} items × ${reps} repetitions ` +
     `(Node ${process.versions.node}); slowest item ${perItemUs[slowest]!.toFixed(2)} µs (\`${rows[slowest]!.item.id}\`, ~${rows[slowest]!.features.promptTokens} prompt tokens).`,
 );
 

@@ -139,6 +139,19 @@ const routing = z.object({
   largePromptTokens: z.number().int().positive().default(2000),
   /** `auto`: conversations with more user turns go large. @default 20 */
   largeConversationTurns: z.number().int().positive().default(20),
+  /**
+   * `auto`'s decider: `learned` (the shipped model, src/routing/router-weights.json, with the
+   * keyword rules as the explanation) or `rules` (the keyword rules alone). @default "learned"
+   */
+  router: z.enum(['learned', 'rules']).default('learned'),
+  /**
+   * Cascade: a non-stream (or `gateway.contract: "buffer"`) request that `auto` sent small with
+   * P(large) at or above `cascadeMinPLarge` is escalated once to the large tier when the small
+   * answer fails (contract invalid after repair, empty, a refusal, cut by length). @default false
+   */
+  cascade: z.boolean().default(false),
+  /** The low-confidence band's floor for the cascade (below it, small answers are trusted). @default 0.1 */
+  cascadeMinPLarge: z.number().min(0).max(1).default(0.1),
   /** Caps on max_tokens per tier (applied to what is sent upstream). */
   maxTokens: z.object({ small: z.number().int().positive().optional(), large: z.number().int().positive().optional() }).prefault({}),
 });

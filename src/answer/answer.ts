@@ -7,13 +7,16 @@ import { CompletionAssembler } from '../stream/assemble';
 import { costUsd, estimateUsage, pricesFor } from '../telemetry/cost';
 import type { Trace } from '../telemetry/trace';
 import type { AnswerPlan } from './plan';
+import type { ModelConfig } from '../config';
+import { cascadeReason } from './cascade';
 import { addUsage, checkAnswer, reaskBody, schemaViolation } from './contract-step';
 import type { AnswerSink, Done } from './sink';
 
 /** The outside world the answer path talks to: the origin (fan-out) and the provider (with failover). */
 export interface AnswerDeps {
   fanout(plan: FanoutPlan, signal: AbortSignal, onRetrieval: (r: FanoutResult) => void): Promise<FanoutResult>;
-  provider(body: Record<string, unknown>, signal: AbortSignal, sink: CompletionSink): Promise<Candidate>;
+  /** `model`: another catalog model than the routed one (the cascade's escalation). */
+  provider(body: Record<string, unknown>, signal: AbortSignal, sink: CompletionSink, model?: ModelConfig): Promise<Candidate>;
   /** Whether one more provider call may be made to re-ask (the retry budget's word). */
   reask(): boolean;
 }
@@ -43,17 +46,35 @@ export async function answer(plan: AnswerPlan, deps: AnswerDeps, sink: AnswerSin
     const { body, prompt } = await providerRequest(plan.chat, plan.prompt, fanout);
     recordPrompt(trace, prompt);
     sink.prompt(fanout, prompt);
-    const { contract } = plan;
-    // A contract may re-ask only while nothing reached the client: JSON answers and buffered streams.
-    const holdBack = !!contract && (!plan.chat.stream || plan.chat.gateway?.contract === 'buffer');
-    const assemble = sink.assembles || !!contract || cache.status === 'miss';
+    const { contract, cascade } = plan;
+    // A contract may re-ask, and the cascade escalate, only while nothing reached the client: JSON
+    // answers and buffered streams (the cascade is planned only for those).
+    const holdBack = (!!contract || !!cascade) && (!plan.chat.stream || plan.chat.gateway?.contract === 'buffer');
+    const assemble = sink.assembles || !!contract || !!cascade || cache.status === 'miss';
     const first = await attempt(plan, deps, body, signal, holdBack ? undefined : sink, assemble);
     let { served, cost, assembled } = first;
     let outcome: Done['contract'];
+    let escalated: Done['cascade'];
+    // The cascade: a small answer that failed goes to the large model once (the one extra call a
+    // request may make, so no contract re-ask after it); both calls are paid for.
+    const why = cascade && assembled && cascadeReason(assembled, contract);
+    if (cascade && why && deps.reask()) {
+      escalated = { from: served.model.id, reason: why };
+      trace.set('cascade', true);
+      trace.set('cascade_reason', why);
+      const usage = trace.usage;
+      trace.usage = undefined;
+      const second = await attempt(plan, deps, body, signal, undefined, true, cascade.to);
+      trace.usage = addUsage(usage, trace.usage);
+      ({ served } = second);
+      cost += second.cost;
+      trace.set('cost_usd', cost);
+      assembled = { ...second.assembled!, usage: trace.usage };
+    }
     if (contract && assembled) {
       let verdict = checkAnswer(contract, assembled);
       let reasked = false;
-      if (verdict.outcome === 'invalid' && holdBack && deps.reask()) {
+      if (verdict.outcome === 'invalid' && holdBack && !escalated && deps.reask()) {
         reasked = true;
         trace.set('contract_reask', true);
         const usage = trace.usage;
@@ -70,13 +91,13 @@ export async function answer(plan: AnswerPlan, deps: AnswerDeps, sink: AnswerSin
       if (verdict.outcome === 'invalid') throw schemaViolation(verdict.errors, reasked);
       assembled = { ...verdict.answer, usage: trace.usage };
       outcome = { outcome: reasked ? 'reasked' : verdict.outcome, repairs: verdict.repairs };
-      // A held-back stream gets the checked answer now, in the same chunks a live one would have.
-      if (holdBack && plan.chat.stream) {
-        const held = toCached(assembled);
-        for (const choice of replayChunks(held)) sink.chunk({ ...held.extra, choices: [choice] });
-      }
     }
-    sink.end({ served, cost, fanout, prompt, assembled, contract: outcome });
+    // A held-back stream gets the final answer now, in the same chunks a live one would have.
+    if (holdBack && plan.chat.stream && assembled) {
+      const held = toCached(assembled);
+      for (const choice of replayChunks(held)) sink.chunk({ ...held.extra, choices: [choice] });
+    }
+    sink.end({ served, cost, fanout, prompt, assembled, contract: outcome, cascade: escalated });
     return {
       result: undefined,
       // Named for the model that served it, so a shared fallback answer says so.
@@ -92,7 +113,7 @@ export async function answer(plan: AnswerPlan, deps: AnswerDeps, sink: AnswerSin
  * assembled when asked, its cost settled. An answer that ended early still used tokens: what was
  * streamed is counted (rate limits, cost).
  */
-async function attempt(plan: AnswerPlan, deps: AnswerDeps, body: Record<string, unknown>, signal: AbortSignal, sink: AnswerSink | undefined, assemble: boolean) {
+async function attempt(plan: AnswerPlan, deps: AnswerDeps, body: Record<string, unknown>, signal: AbortSignal, sink: AnswerSink | undefined, assemble: boolean, to?: ModelConfig) {
   const { trace } = plan;
   const assembler = assemble ? new CompletionAssembler() : undefined;
   // Without an assembler, the text is counted for a usage estimate should the provider give none.
@@ -106,10 +127,11 @@ async function attempt(plan: AnswerPlan, deps: AnswerDeps, body: Record<string, 
         sink?.chunk(chunk);
       },
       flush: () => sink?.flush(),
-    });
+    }, to);
     const cost = settleCost(trace, served, body, streamed);
     const { id, created, model } = plan.ids;
-    const assembled = assembler && { ...assembler.result(id, created, model), usage: trace.usage };
+    // An escalated answer is named for the model it was escalated to.
+    const assembled = assembler && { ...assembler.result(id, created, to?.id ?? model), usage: trace.usage };
     return { served, cost, assembled };
   } finally {
     if (!trace.usage && streamed()) {

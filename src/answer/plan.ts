@@ -2,7 +2,8 @@ import type { Catalog } from '../catalog';
 import type { ChatRequest } from '../chat-request';
 import { CacheFlow } from '../cache/flow';
 import { contractOf, type Contract } from '../contracts/contract';
-import type { TenantConfig } from '../config';
+import type { ModelConfig, TenantConfig } from '../config';
+import { cascadeTarget } from './cascade';
 import type { Env } from '../env';
 import { planFanout } from '../fanout/plan';
 import type { FanoutPlan } from '../fanout/fanout';
@@ -34,6 +35,8 @@ export interface AnswerPlan {
   ids: AnswerIds;
   /** The output contract (response_format's JSON schema, tool parameters), when the request sets one. */
   contract?: Contract;
+  /** Where a failed small answer escalates, when the cascade applies to this request (`routing.cascade`). */
+  cascade?: { to: ModelConfig };
 }
 
 export interface PlanInput {
@@ -58,9 +61,11 @@ export function planAnswer({ catalog, tenant, chat, trace, env, state, waitUntil
   trace.set('model', resolved.model.id);
   trace.set('tier', resolved.tier);
   trace.set('route_reason', resolved.reason);
+  if (resolved.pLarge !== undefined) trace.set('route_p_large', Math.round(resolved.pLarge * 1000) / 1000);
   trace.set('stream', !!chat.stream);
   const cache = new CacheFlow({ env, config: catalog.config, tenant, chat, model: resolved.model.id, prompt, trace, state: state.cache, waitUntil });
   const ids = { id: `chatcmpl-${trace.requestId.slice(4)}`, created: Math.floor(Date.now() / 1000), model: resolved.model.id };
   const contract = contractOf(chat as Record<string, unknown>);
-  return { chat, resolved, fanout, prompt, cache, trace, ids, contract };
+  const cascade = cascadeTarget(catalog, chat, resolved);
+  return { chat, resolved, fanout, prompt, cache, trace, ids, contract, ...(cascade ? { cascade } : {}) };
 }

@@ -18,6 +18,8 @@ export interface Done {
   assembled?: Record<string, unknown>;
   /** The output contract's outcome, when the request set one. */
   contract?: { outcome: Outcome; repairs: string[] };
+  /** The cascade escalated: the small model that failed first, and why. */
+  cascade?: { from: string; reason: string };
 }
 
 /**
@@ -48,6 +50,7 @@ export function servedMeta(trace: Trace, done: Done): Record<string, unknown> {
   const meta: Record<string, unknown> = { request_id: trace.requestId, cost_usd: done.cost, model: done.served.model.id, endpoint: done.served.endpoint.id };
   if (trace.fields.usage_estimated) meta.usage_estimated = true;
   if (done.contract) meta.contract = done.contract;
+  if (done.cascade) meta.cascade = done.cascade;
   return meta;
 }
 

@@ -31,10 +31,10 @@ export function answerDeps(c: Context<AppEnv>, plan: AnswerPlan): AnswerDeps {
         onRetrieval,
       ),
     reask: () => state.resilience.for(config).budget.tryRetry(),
-    provider: (body, signal, sink) =>
+    provider: (body, signal, sink, model) =>
       completeWithFailover({
         catalog,
-        primary: plan.resolved.model,
+        primary: model ?? plan.resolved.model,
         state: state.resilience.for(config),
         env: c.env as unknown as Record<string, unknown>,
         call: { budgets: config.budgets, trace, signal },

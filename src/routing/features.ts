@@ -19,6 +19,14 @@ export interface RouteFeatures {
   heavyStructure: boolean;
   /** The client's `max_tokens` / `max_completion_tokens`, if any. */
   maxTokens?: number;
+  /** The instruction the cues are read from (the last user message, or its head and tail), for the learned router. */
+  instruction: string;
+  /** Tools defined, tool results in the conversation, characters of a JSON schema asked for. */
+  tools: number;
+  toolResults: number;
+  schemaChars: number;
+  /** Lines in the instruction's longest fenced code block. */
+  fenceLines: number;
 }
 
 // Cues are matched on the instruction only — the last user message, or its head and tail when it
@@ -49,15 +57,21 @@ export function routeFeatures(chat: ChatRequest): RouteFeatures {
   const format = (chat as { response_format?: { type?: string; json_schema?: unknown } }).response_format;
   const schemaSize = format?.type === 'json_schema' ? JSON.stringify(format.json_schema ?? {}).length : 0;
   const code = CODE.test(instruction);
+  const fenceLines = longestFence(instruction);
   return {
     promptTokens: tokensForChars(chars),
     userTurns,
-    hardCode: code && (CODE_HARD.test(instruction) || longestFence(instruction) > 40),
+    hardCode: code && (CODE_HARD.test(instruction) || fenceLines > 40),
     hardMath: MATH.test(instruction),
     reasoning: REASONING.test(instruction),
     synthesis: SYNTHESIS.test(instruction),
     heavyStructure: toolResults > 0 || (Array.isArray(tools) && tools.length > 3) || schemaSize > 1500,
     maxTokens: chat.max_completion_tokens ?? chat.max_tokens ?? undefined,
+    instruction,
+    tools: Array.isArray(tools) ? tools.length : 0,
+    toolResults,
+    schemaChars: schemaSize,
+    fenceLines,
   };
 }
 

@@ -8,8 +8,10 @@ import { decideTier, type Tier } from './router';
 export interface ResolvedModel {
   model: ModelConfig;
   tier: Tier;
-  /** Why this model: `requested`, `alias`, or `auto:<rule>`. */
+  /** Why this model: `requested`, `alias`, or `auto:<rule>` (`auto:learned` when the model overrode the rules). */
   reason: string;
+  /** The learned router's P(large), when it decided. */
+  pLarge?: number;
 }
 
 export const ALIASES = ['auto', 'small', 'large'] as const;
@@ -31,10 +33,10 @@ export function resolveModel(catalog: Catalog, tenant: TenantConfig, requested: 
   const decision =
     requested === 'auto'
       ? decideTier(routeFeatures(chat), { ...catalog.config.routing, maxTier: tenant.maxTier })
-      : { tier: requested as Tier, reason: 'alias' };
+      : { tier: requested as Tier, reason: 'alias', pLarge: undefined };
   const model = catalog.modelsByTier[decision.tier][0] ?? catalog.modelsByTier[decision.tier === 'small' ? 'large' : 'small'][0];
   if (!model) throw modelNotFound(requested);
-  return { model, tier: model.tier, reason: requested === 'auto' ? `auto:${decision.reason}` : 'alias' };
+  return { model, tier: model.tier, reason: requested === 'auto' ? `auto:${decision.reason}` : 'alias', ...(decision.pLarge !== undefined ? { pLarge: decision.pLarge } : {}) };
 }
 
 export function isAllowed(tenant: TenantConfig, modelOrAlias: string): boolean {
