@@ -24,10 +24,19 @@ export interface Usage {
   total_tokens: number;
 }
 
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function: { name?: string; arguments: string };
+}
+
 export interface Delta {
   role?: 'assistant';
   content?: string;
   reasoning_content?: string;
+  refusal?: string;
+  tool_calls?: ToolCallDelta[];
 }
 
 export interface ChunkChoice {
@@ -71,9 +80,16 @@ export function completionBody(
   content: string,
   finishReason: FinishReason,
   usage: Usage | undefined,
-  { n = 1, reasoning }: { n?: number; reasoning?: string } = {},
+  { n = 1, reasoning, toolCall, refusal }: { n?: number; reasoning?: string; toolCall?: { id: string; name: string }; refusal?: boolean } = {},
 ) {
-  const message = { role: 'assistant' as const, content, refusal: null, ...(reasoning ? { reasoning_content: reasoning } : {}) };
+  // A tool call's or a refusal's text goes in its own field; content is then null.
+  const message = {
+    role: 'assistant' as const,
+    content: toolCall || refusal ? null : content,
+    refusal: refusal ? content : null,
+    ...(toolCall ? { tool_calls: [{ id: toolCall.id, type: 'function' as const, function: { name: toolCall.name, arguments: content } }] } : {}),
+    ...(reasoning ? { reasoning_content: reasoning } : {}),
+  };
   return {
     id,
     object: 'chat.completion' as const,

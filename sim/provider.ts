@@ -6,6 +6,8 @@ import { chunkBody, completionBody, isParseError, modelList, parseChatRequest, u
 import type { ChatRequest, ChunkChoice, Usage } from './openai.ts';
 import { playScript, type ProviderScript } from './script.ts';
 import { startSimServer } from './server.ts';
+import { structuredAnswer, structuredSimAnswer } from './structured.ts';
+import type { StructuredFaults } from './structured.ts';
 import type { BaseCall, Exchange, ListenOptions, SimServer, Track } from './server.ts';
 import { DEFAULT_COMPLETION_TOKENS, promptTokens, simAnswer } from './text.ts';
 import type { FinishReason, SimAnswer } from './text.ts';
@@ -21,7 +23,8 @@ export const SIM_MODELS: Readonly<Record<'sim-small' | 'sim-large', ModelTiming>
   'sim-large': { firstTokenMs: 350, interTokenMs: 25 },
 };
 
-export interface ProviderFaults extends BaseFaults {
+/** Structured-answer faults (contractViolation, sloppyJsonShare, invalidJsonShare, refuseInjections): sim/structured.ts. */
+export interface ProviderFaults extends BaseFaults, StructuredFaults {
   firstTokenMs?: number;
   interTokenMs?: number;
   /** Completion length (default 40), still capped by max_tokens. */
@@ -71,6 +74,7 @@ export interface SimProvider extends SimServer<ProviderFaults, ProviderCall> {
 /** Faults that failFirst switches off after the first k requests. */
 const FAILURES: (keyof ProviderFaults)[] = [
   'status', 'retryAfter', 'hang', 'hold', 'stallAfterTokens', 'cutAfterTokens', 'malformedAfterTokens', 'errorEventAfterTokens',
+  'contractViolation',
 ];
 
 const ROUTE = /^(?:\/s\/([^/]+))?\/v1\/(chat\/completions|models)$/;
@@ -120,7 +124,15 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
       firstTokenMs: f.firstTokenMs ?? base.firstTokenMs,
       interTokenMs: f.interTokenMs ?? base.interTokenMs,
     };
-    const answer = simAnswer(request.model, request.messages, request.maxTokens, f.tokens ?? DEFAULT_COMPLETION_TOKENS, (body as { metadata?: unknown } | null)?.metadata);
+    const raw = body as Record<string, unknown>;
+    // A JSON schema asked for, a tool to call, or an injection to refuse: a structured answer.
+    const structured = structuredAnswer(
+      { model: request.model, messages: request.messages, seed: raw.seed, responseFormat: raw.response_format, tools: raw.tools, toolChoice: raw.tool_choice },
+      f,
+    );
+    const answer = structured
+      ? structuredSimAnswer(structured, `call_sim_${call.seq}`, request.maxTokens)
+      : simAnswer(request.model, request.messages, request.maxTokens, f.tokens ?? DEFAULT_COMPLETION_TOKENS, raw.metadata);
     const usage = f.noUsage ? undefined : usageOf(promptTokens(request.messages), answer.tokens.length * request.n);
     const errorEvent = errorBody(500, `Simulated mid-stream error${echo ? `: ${echo}` : ''}`);
     const reply: Reply = { ex, call, request, answer, usage, timing, faults: f, errorEvent, id: `chatcmpl-sim-${call.seq}` };
@@ -151,6 +163,16 @@ interface Reply {
   /** What `errorEventAfterTokens` sends. */
   errorEvent: ReturnType<typeof errorBody>;
   id: string;
+}
+
+/** The i-th piece of the answer as a delta: content, a refusal, or a tool call's arguments (the first also names the call). */
+function deltaOf(answer: SimAnswer, i: number): ChunkChoice['delta'] {
+  const piece = answer.tokens[i]!;
+  if (answer.refusal) return { refusal: piece };
+  const call = answer.toolCall;
+  if (!call) return { content: piece };
+  const head = i === 0 ? { id: call.id, type: 'function' as const } : {};
+  return { tool_calls: [{ index: 0, ...head, function: { ...(i === 0 ? { name: call.name } : {}), arguments: piece } }] };
 }
 
 /** What the simulated reasoning model thinks, word by word, while `reasoningMs` lasts. */
@@ -189,7 +211,12 @@ async function complete({ ex, call, request, answer, usage, timing, faults, erro
   }
   const created = Math.floor(call.startedAt / 1000);
   const reasoning = faults.reasoningMs ? REASONING : undefined;
-  const body = completionBody(id, created, request.model, answer.text, answer.finishReason, usage, { n: request.n, reasoning });
+  const body = completionBody(id, created, request.model, answer.text, answer.finishReason, usage, {
+    n: request.n,
+    reasoning,
+    toolCall: answer.toolCall,
+    refusal: answer.refusal,
+  });
   sendJson(ex.res, 200, body, { 'x-request-id': id });
 }
 
@@ -234,7 +261,7 @@ async function stream({ ex, call, request, answer, usage, timing, faults, errorE
     }
     if (i === n) break;
     if (i > 0) await sleep(timing.interTokenMs, signal);
-    each({ content: answer.tokens[i] });
+    each(deltaOf(answer, i));
     if (i === 0) call.firstTokenAt = now();
   }
   each({}, answer.finishReason);

@@ -3,7 +3,7 @@
 /** Completion length when neither a fault nor max_tokens says otherwise. */
 export const DEFAULT_COMPLETION_TOKENS = 40;
 
-export type FinishReason = 'stop' | 'length';
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
 
 /** The part of an OpenAI chat message the sim reads; content may be a string, text parts, or null. */
 export interface SimMessage {
@@ -17,6 +17,10 @@ export interface SimAnswer {
   /** `tokens.join('')`: the full assistant content. */
   text: string;
   finishReason: FinishReason;
+  /** The tokens are this tool call's arguments, not content (sim/structured.ts). */
+  toolCall?: { id: string; name: string };
+  /** The tokens are a refusal (`message.refusal`), not content. */
+  refusal?: boolean;
 }
 
 const LOREM = (
