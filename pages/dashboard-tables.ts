@@ -114,4 +114,22 @@ export function renderTables(v: StatsView): void {
   ]]));
 }
 
+/** Each canary twice: its control and candidate rows side by side, the state (and why) on both. */
+export function renderCanaries(v: StatsView): void {
+  const rows: Array<[string, Cell[]]> = [];
+  for (const [id, c] of Object.entries(v.canaries).sort(([a], [b]) => a.localeCompare(b))) {
+    const tone = c.state === 'rolled_back' ? 'bad' : c.state === 'promoted' ? 'good' : 'mid';
+    for (const side of ['control', 'candidate'] as const) {
+      const a = c[side];
+      rows.push([`${id}:${side}`, [
+        `${id} ${side === 'control' ? c.from : c.to}`, side,
+        { text: c.reason ? `${c.state} (${c.reason})` : c.state, className: `state ${tone}`, figure: 'state' },
+        { text: fmt.count(a.requests), figure: 'requests' }, fmt.percent(a.error_rate), fmt.ms(a.p95_ms), fmt.percent(a.refusal_rate),
+        fmt.percent(a.parse_error_rate), fmt.usd(a.cost_per_success_usd),
+      ]]);
+    }
+  }
+  table('canaries', ['canary', 'side', 'state', 'requests', 'error rate', 'p95', 'refusals', 'parse errors', 'cost per success'], rows, 'no canary configured');
+}
+
 const byRequests = <T extends { requests: number }>(m: Record<string, T>) => Object.entries(m).sort(([, a], [, b]) => b.requests - a.requests);

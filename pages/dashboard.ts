@@ -2,7 +2,7 @@
 // admin token the operator types (kept in sessionStorage, so a reload keeps it and closing the tab
 // forgets it), every 5 s, and draws the answer. The page itself is static and holds no data.
 import { renderCharts, resizeCharts } from './dashboard-charts.ts';
-import { renderTables, renderTiles } from './dashboard-tables.ts';
+import { renderCanaries, renderTables, renderTiles } from './dashboard-tables.ts';
 import type { StatsView } from './stats-view.ts';
 
 const REFRESH_MS = 5000;
@@ -61,6 +61,7 @@ async function refresh(): Promise<void> {
       dashboard.hidden = false;
       renderTiles(view);
       renderTables(view);
+      renderCanaries(view);
       // After the tables: the charts take the width the laid-out page gives them.
       renderCharts(view);
       setStatus(`${view.window} window, ${new Date(view.from).toLocaleTimeString()} – ${new Date(view.to).toLocaleTimeString()}; updated ${new Date().toLocaleTimeString()}`);

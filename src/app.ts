@@ -16,6 +16,7 @@ import { feedback } from './routes/feedback';
 import { adminHealth, health } from './routes/health';
 import { listModels } from './routes/models';
 import { adminStats } from './routes/stats';
+import { decideCanary } from './routes/canaries';
 import { createIsolateState, type IsolateState } from './state';
 
 /**
@@ -38,6 +39,7 @@ export function createApp({ state = createIsolateState(), log }: { state?: Isola
   app.use('/admin/*', adminAuth());
   app.get('/admin/health', adminHealth);
   app.get('/admin/stats', adminStats);
+  app.post('/admin/canaries/:id/:action{promote|rollback}', decideCanary);
   app.use('/v1/*', corsFromConfig(), requireConfig(), authenticate());
   app.get('/v1/models', listModels);
   app.post('/v1/chat/completions', validateChatRequest(), rateLimit(), idempotency(), chatCompletions);

@@ -56,10 +56,28 @@ describe('parseConfig', () => {
     if (!result.ok) return;
     expect(sloBudgets(result.config.slo)).toEqual({ retrieval: 250, provider_ttft: 1200 });
     expect(result.config.slo).toMatchObject({ alarmWindow: '1m', alarmMinRequests: 5 });
-    expect(result.config.stats).toEqual({ flushMs: 2000, timeoutMs: 1000 });
+    expect(result.config.stats).toEqual({ flushMs: 2000, timeoutMs: 1000, canaryRefreshMs: 5000 });
     const bad = parseConfig(withChange((c) => (c.slo = { retrieval: 'fast' })));
     expect(!bad.ok && bad.error).toMatch(/^slo\.retrieval: /);
     const badHook = parseConfig(withChange((c) => (c.slo = { alarmWebhook: 'file:///etc/passwd' })));
     expect(!badHook.ok && badHook.error).toMatch(/^slo\.alarmWebhook: /);
+  });
+
+  it('reads the demo canary and names a canary\'s bad field', () => {
+    const result = parseConfig(demo);
+    expect(result.ok && result.config.canaries[0]).toMatchObject({ id: 'rag-v3', kind: 'prompt', from: 'rag-answer@2', to: 'rag-answer@3', percent: 5 });
+    const cases: Array<[(c: any) => void, RegExp]> = [
+      [(c) => (c.canaries[0].to = 'rag-answer@9'), /^canaries\[0\]\.to: "rag-answer@9" is not a prompt template/],
+      [(c) => (c.canaries[0].from = 'rag-answer'), /^canaries\[0\]\.from: /],
+      [(c) => (c.canaries[0].to = 'support-agent@1'), /^canaries\[0\]\.to: must be a version of "rag-answer"/],
+      [(c) => Object.assign(c.canaries[0], { kind: 'model', from: 'sim-small', to: 'gpt-9' }), /^canaries\[0\]\.to: "gpt-9" is not a model of the catalog/],
+      [(c) => (c.canaries[0].percent = 120), /^canaries\[0\]\.percent: /],
+      [(c) => (c.canaries[0].alarms.p95 = 100), /^canaries\[0\]\.alarms: /],
+      [(c) => c.canaries.push({ ...c.canaries[0] }), /^canaries\[1\]\.id: duplicate canary id "rag-v3"/],
+    ];
+    for (const [change, error] of cases) {
+      const bad = parseConfig(withChange(change));
+      expect(!bad.ok && bad.error).toMatch(error);
+    }
   });
 });

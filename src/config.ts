@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { canarySchema, promptRef } from './canary/config';
+import { PROMPT_TEMPLATES } from './prompts/templates';
 
 /**
  * The gateway's configuration: one JSON document (design §4), validated here at the boundary and
@@ -234,6 +236,8 @@ const stats = z.object({
   flushMs: ms.default(2000),
   /** A shipment that takes longer is dropped (and counted). @default 1000 */
   timeoutMs: ms.default(1000),
+  /** An isolate re-reads the canaries' state (rolled back, promoted) from the object at most this often. @default 5000 */
+  canaryRefreshMs: ms.default(5000),
 });
 
 export const configSchema = z
@@ -250,6 +254,8 @@ export const configSchema = z
     tools: tools.prefault({}),
     slo: slo.prefault({}),
     stats: stats.prefault({}),
+    /** Canaries (design §4): a prompt version or a model tried on a share of conversations. @default [] */
+    canaries: z.array(canarySchema).default([]),
     /** Browser origins allowed to call the API (`"*"` for any). @default [] (no CORS) */
     cors: z.object({ allowOrigins: z.array(z.string().min(1)).default([]) }).prefault({}),
     /** Largest request body accepted, in bytes. @default 1 MiB */
@@ -276,7 +282,29 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['models', i, 'fallback'], message: `"${m.fallback}" is not another model of the catalog` });
       }
     });
+    checkCanaries(cfg.canaries, seen, ctx);
   });
+
+/** Canary ids are unique; `from` and `to` name a template version (prompt) or a catalog model (model), and differ. */
+function checkCanaries(canaries: z.infer<typeof canarySchema>[], models: ReadonlySet<string>, ctx: z.RefinementCtx): void {
+  const ids = new Set<string>();
+  const templates = new Set(PROMPT_TEMPLATES.map((t) => `${t.id}@${t.version}`));
+  canaries.forEach((c, i) => {
+    if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['canaries', i, 'id'], message: `duplicate canary id "${c.id}"` });
+    ids.add(c.id);
+    for (const field of ['from', 'to'] as const) {
+      const ref = c[field];
+      const known = c.kind === 'model' ? models.has(ref) : !!promptRef(ref) && templates.has(ref);
+      if (!known) {
+        const what = c.kind === 'model' ? 'a model of the catalog' : 'a prompt template as "id@version"';
+        ctx.addIssue({ code: 'custom', path: ['canaries', i, field], message: `"${ref}" is not ${what}` });
+      }
+    }
+    if (c.from === c.to) ctx.addIssue({ code: 'custom', path: ['canaries', i, 'to'], message: 'must differ from "from"' });
+    const [a, b] = [promptRef(c.from), promptRef(c.to)];
+    if (c.kind === 'prompt' && a && b && a.id !== b.id) ctx.addIssue({ code: 'custom', path: ['canaries', i, 'to'], message: `must be a version of "${a.id}"` });
+  });
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type TenantConfig = Config['tenants'][number];
@@ -285,6 +313,7 @@ export type EndpointConfig = ModelConfig['endpoints'][number];
 export type Budgets = Config['budgets'];
 export type RetrievalConfig = Config['retrieval'];
 export type ToolsConfig = Config['tools'];
+export type { CanaryConfig } from './canary/config';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
 

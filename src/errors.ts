@@ -166,3 +166,6 @@ export const upstreamUnreachable = (cause: unknown) =>
 
 export const upstreamBroken = (detail: string) =>
   new GatewayError(`The model provider's stream failed: ${detail}`, { status: 502, code: 'upstream_stream_error' });
+
+export const canaryNotFound = (id: string) =>
+  new GatewayError(`There is no canary "${id}" in the configuration.`, { status: 404, code: 'canary_not_found', param: 'id' });

@@ -122,6 +122,7 @@ async function attempt(plan: AnswerPlan, deps: AnswerDeps, body: Record<string, 
   try {
     const served = await deps.provider(body, signal, {
       chunk(chunk) {
+        if (!trace.fields.refusal && refuses(chunk)) trace.set('refusal', true);
         if (assembler) assembler.add(chunk);
         else for (const choice of chunk.choices) text += deltaText(choice.delta);
         sink?.chunk(chunk);
@@ -150,6 +151,11 @@ function settleCost(trace: Trace, served: Candidate, body: Record<string, unknow
   const cost = costUsd(trace.usage, pricesFor(served.model, served.endpoint));
   trace.set('cost_usd', cost);
   return cost;
+}
+
+/** The model declined: a `refusal` delta, or the answer stopped by a content filter (a canary's refusal rate). */
+function refuses(chunk: { choices: Array<{ delta: Record<string, unknown>; finish_reason?: string | null }> }): boolean {
+  return chunk.choices.some((c) => (typeof c.delta.refusal === 'string' && c.delta.refusal !== '') || c.finish_reason === 'content_filter');
 }
 
 /** The strings a delta adds to the answer (text, reasoning, refusal, tool arguments), for estimates. */

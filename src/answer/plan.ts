@@ -7,7 +7,8 @@ import { cascadeTarget } from './cascade';
 import type { Env } from '../env';
 import { planFanout } from '../fanout/plan';
 import type { FanoutPlan } from '../fanout/fanout';
-import { planPrompt, type PromptPlan } from '../prompts/prepare';
+import { applyCanary } from '../canary/apply';
+import { planPrompt, promptTemplate, type PromptPlan } from '../prompts/prepare';
 import { fitToModel } from '../routing/limits';
 import { resolveModel, type ResolvedModel } from '../routing/resolve-model';
 import type { IsolateState } from '../state';
@@ -37,6 +38,8 @@ export interface AnswerPlan {
   contract?: Contract;
   /** Where a failed small answer escalates, when the cascade applies to this request (`routing.cascade`). */
   cascade?: { to: ModelConfig };
+  /** `<canary id>:<variant>` when a canary took the request (`x-gateway-variant`). */
+  variant?: string;
 }
 
 export interface PlanInput {
@@ -50,14 +53,18 @@ export interface PlanInput {
 }
 
 export function planAnswer({ catalog, tenant, chat, trace, env, state, waitUntil }: PlanInput): AnswerPlan {
-  const resolved = trace.run('route', (span) => {
+  const routed = trace.run('route', (span) => {
     const r = resolveModel(catalog, tenant, chat.model, chat);
     fitToModel(chat, r.model, r.reason === 'requested');
     span.set({ model: r.model.id, tier: r.tier, reason: r.reason });
     return r;
   });
   const fanout = planFanout(chat, catalog.config);
-  const prompt = planPrompt(chat, !!fanout);
+  // A canary may put another model or prompt version in place of the routed one: before the cache
+  // key, which holds both. The client did not choose a canary's model: its limits clamp.
+  const { resolved, template, variant } = applyCanary({ catalog, tenant, chat, trace, env, state, waitUntil, resolved: routed, template: promptTemplate(chat, !!fanout) });
+  if (resolved !== routed) fitToModel(chat, resolved.model, false);
+  const prompt = planPrompt(chat, template);
   trace.set('model', resolved.model.id);
   trace.set('tier', resolved.tier);
   trace.set('route_reason', resolved.reason);
@@ -67,5 +74,5 @@ export function planAnswer({ catalog, tenant, chat, trace, env, state, waitUntil
   const ids = { id: `chatcmpl-${trace.requestId.slice(4)}`, created: Math.floor(Date.now() / 1000), model: resolved.model.id };
   const contract = contractOf(chat as Record<string, unknown>);
   const cascade = cascadeTarget(catalog, chat, resolved);
-  return { chat, resolved, fanout, prompt, cache, trace, ids, contract, ...(cascade ? { cascade } : {}) };
+  return { chat, resolved, fanout, prompt, cache, trace, ids, contract, variant, ...(cascade ? { cascade } : {}) };
 }

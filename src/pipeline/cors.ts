@@ -6,7 +6,7 @@ import { loadCatalog } from './config';
 /** Headers a browser client may read: the gateway's own and the standard rate-limit ones. */
 const EXPOSED = [
   'x-request-id', 'traceparent', 'x-gateway-cache', 'x-gateway-model', 'x-gateway-tier', 'x-gateway-endpoint',
-  'x-gateway-degraded', 'x-gateway-cost-usd', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after',
+  'x-gateway-variant', 'x-gateway-degraded', 'x-gateway-cost-usd', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after',
   'idempotent-replayed', 'x-gateway-spend-limit-usd', 'x-gateway-spend-remaining-usd',
 ];
 

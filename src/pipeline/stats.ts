@@ -39,7 +39,7 @@ function shipOptions(c: Context<AppEnv>, log: (line: string) => void): ShipOptio
 
 /** What feedback can later name: an answered chat request's tenant, task, cost and cache entry. */
 function requestRecord(c: Context<AppEnv>, t: Trace): RequestRecord | undefined {
-  const { tenant, model, served_model: served, cost_usd: cost, task_id: task } = t.fields;
+  const { tenant, model, served_model: served, cost_usd: cost, task_id: task, variant } = t.fields;
   if (typeof tenant !== 'string' || typeof model !== 'string' || !c.req.path.startsWith('/v1/chat')) return undefined;
   return {
     id: t.requestId,
@@ -49,5 +49,6 @@ function requestRecord(c: Context<AppEnv>, t: Trace): RequestRecord | undefined 
     model: typeof served === 'string' ? served : model,
     at: Date.now(),
     cache_key: t.cacheKey,
+    variant: typeof variant === 'string' ? variant : undefined,
   };
 }

@@ -4,7 +4,7 @@ import { systemPrompt } from '../fanout/augment';
 import type { FanoutResult } from '../fanout/fanout';
 import { sha256Hex } from '../util/sha256';
 import { findPrompt, renderTemplate } from './render';
-import { DEFAULT_PROMPT } from './templates';
+import { DEFAULT_PROMPT, type PromptTemplate } from './templates';
 
 export interface PromptPlan {
   id: string;
@@ -20,16 +20,21 @@ export interface PromptMeta {
   fingerprint: string;
 }
 
-/**
- * The system prompt a request uses: the template it names (rendered now, so a bad id or variable
- * is a 4xx before any stream opens), the default preamble when it brings retrieval or tools without
- * one, or none at all.
- */
-export function planPrompt(chat: ChatRequest, usesFanout: boolean): PromptPlan | undefined {
+/** The template a request would use: the one it names, the default when it brings retrieval or tools, or none. */
+export function promptTemplate(chat: ChatRequest, usesFanout: boolean): PromptTemplate | undefined {
   const named = chat.gateway?.prompt;
   if (!named && !usesFanout) return undefined;
-  const template = named ? findPrompt(named.id, named.version) : DEFAULT_PROMPT;
-  return { id: template.id, version: template.version, preamble: renderTemplate(template, named?.variables) };
+  return named ? findPrompt(named.id, named.version) : DEFAULT_PROMPT;
+}
+
+/**
+ * The system prompt a request uses: `template` (from `promptTemplate`, or the one a canary put in
+ * its place) rendered now with the request's variables, so a bad id or variable is a 4xx before
+ * any stream opens.
+ */
+export function planPrompt(chat: ChatRequest, template: PromptTemplate | undefined): PromptPlan | undefined {
+  if (!template) return undefined;
+  return { id: template.id, version: template.version, preamble: renderTemplate(template, chat.gateway?.prompt?.variables) };
 }
 
 /** The provider's request body: the client's, with the gateway's system prompt first. */

@@ -3,10 +3,13 @@ import { PROMPT_TEMPLATES, type PromptTemplate } from './templates';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
-/** The template for `{id, version}`; the newest version when none is named. */
+/** The template for `{id, version}`; the newest version not on trial when none is named. */
 export function findPrompt(id: string, version?: string): PromptTemplate {
   const versions = PROMPT_TEMPLATES.filter((t) => t.id === id);
-  const found = version === undefined ? versions.sort((a, b) => Number(b.version) - Number(a.version))[0] : versions.find((t) => t.version === version);
+  const found =
+    version === undefined
+      ? versions.filter((t) => !t.trial).sort((a, b) => Number(b.version) - Number(a.version))[0]
+      : versions.find((t) => t.version === version);
   if (!found) {
     const what = version === undefined ? `"${id}"` : `"${id}" version "${version}"`;
     throw new GatewayError(`There is no prompt template ${what}.`, { status: 404, code: 'prompt_not_found', param: 'gateway.prompt' });

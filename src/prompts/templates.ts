@@ -8,6 +8,11 @@ export interface PromptTemplate {
   id: string;
   version: string;
   text: string;
+  /**
+   * A version on trial: never picked as "the newest" for a request that names no version; it is
+   * asked for by version, or handed out by a prompt canary (`canaries[].to`) until promoted.
+   */
+  trial?: boolean;
 }
 
 export const PROMPT_TEMPLATES: readonly PromptTemplate[] = [
@@ -22,6 +27,14 @@ export const PROMPT_TEMPLATES: readonly PromptTemplate[] = [
     text:
       'You are a precise assistant for {{product}}. Answer only from the context below and cite every claim as [n]. ' +
       'If the context does not contain the answer, say that you do not know.',
+  },
+  {
+    id: 'rag-answer',
+    version: '3',
+    trial: true,
+    text:
+      'You are a precise assistant for {{product}}. Answer from the context below only, in at most three sentences, ' +
+      'and cite each claim as [n] right after it. If the context does not hold the answer, say so in one sentence.',
   },
   {
     id: 'support-agent',

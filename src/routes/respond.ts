@@ -29,6 +29,7 @@ export async function respond(
     ...('headers' in shape ? shape.headers : {}),
     'x-gateway-model': plan.resolved.model.id,
     'x-gateway-tier': plan.resolved.tier,
+    ...(plan.variant ? { 'x-gateway-variant': plan.variant } : {}),
   };
   const streaming = !('json' in shape);
   let hit: CachedAnswer | undefined;

@@ -1,4 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
+import { CanaryBook, type CanaryFigures, type Rollback } from '../canary/book';
+import type { CanaryStateRow } from '../canary/states';
 import { parseConfig, sloBudgets, type Config, type StatsWindow } from '../config';
 import type { Env } from '../env';
 import { systemClock } from '../util/clock';
@@ -16,12 +18,15 @@ import { WINDOW_MS } from './windows';
  * last hour in table `buckets`, the last time each alarm fired in `alarms`. Isolates call
  * `ingest` every few seconds (never per request); `GET /admin/stats` calls `stats`. Each ingest
  * checks the SLO budgets of the config over `slo.alarmWindow` and raises a breach on the alarm
- * webhook, at most once per window per stage.
+ * webhook, at most once per window per stage. It also owns the canaries' state (table `canaries`):
+ * each ingest and feedback judges the active canaries and rolls back those an alarm holds against;
+ * isolates read the states every few seconds (`canaryStates`).
  */
 export class GatewayStats extends DurableObject<Env> {
   private readonly store: StatsStore;
   private readonly alarms: AlarmMemory;
   private readonly tasks: TaskStorage;
+  private readonly canaries: CanaryBook;
   private config?: { text: string | undefined; config: Config | undefined };
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -42,11 +47,36 @@ export class GatewayStats extends DurableObject<Env> {
     };
     this.store = new StatsStore(buckets, systemClock);
     this.tasks = sqlTasks(sql);
+    sql.exec('CREATE TABLE IF NOT EXISTS canaries (id TEXT PRIMARY KEY, state TEXT NOT NULL, spec TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT)');
+    this.canaries = new CanaryBook(
+      {
+        all: () => sql.exec<CanaryStateRow & Record<string, SqlStorageValue>>('SELECT id, state, spec, at, reason FROM canaries').toArray().map((r) => ({ ...r, reason: r.reason ?? undefined })),
+        put: (r) => void sql.exec('INSERT OR REPLACE INTO canaries (id, state, spec, at, reason) VALUES (?, ?, ?, ?, ?)', r.id, r.state, r.spec, r.at, r.reason ?? null),
+      },
+      systemClock,
+    );
+  }
+
+  /** The canaries' decided states (isolates cache them for a few seconds). */
+  async canaryStates(): Promise<CanaryStateRow[]> {
+    return this.canaries.rows();
+  }
+
+  /** An operator's decision (`POST /admin/canaries/{id}/promote|rollback`); undefined for a canary the config does not have. */
+  async setCanary(id: string, state: 'promoted' | 'rolled_back'): Promise<CanaryStateRow | undefined> {
+    const canary = this.loadConfig()?.canaries.find((c) => c.id === id);
+    if (!canary) return undefined;
+    const row = this.canaries.set(canary, state, 'operator');
+    console.log(JSON.stringify({ msg: 'canary_decided', canary: id, state, reason: 'operator' }));
+    return row;
   }
 
   /** A tenant's verdict on the task of one of its requests (POST /v1/feedback). */
   async feedback(f: { tenant: string; requestId: string; success: boolean; task?: string; reason?: string }): Promise<FeedbackResult> {
-    return giveFeedback(this.tasks, f, systemClock.now());
+    const result = giveFeedback(this.tasks, f, systemClock.now());
+    // A verdict moves cost per success: a canary may breach on it.
+    if (result.status === 204) this.guard('canary_check_failed', () => this.checkCanaries());
+    return result;
   }
 
   async ingest(shipment: Shipment): Promise<void> {
@@ -54,18 +84,50 @@ export class GatewayStats extends DurableObject<Env> {
     this.store.ingest(shipment);
     if (shipment.requests?.length) this.tasks.addRequests(shipment.requests);
     this.tasks.expire(systemClock.now() - TASK_RETENTION_MS);
-    try {
-      this.checkSlo();
-    } catch (err) {
-      // The figures are in; an alarm that cannot be judged or sent is logged, not the ingest's failure.
-      console.error(JSON.stringify({ msg: 'slo_check_failed', error: String(err) }));
-    }
+    // The figures are in; an alarm that cannot be judged or sent is logged, not the ingest's failure.
+    this.guard('slo_check_failed', () => this.checkSlo());
+    this.guard('canary_check_failed', () => this.checkCanaries());
   }
 
   async stats(window: StatsWindow): Promise<StatsView> {
     const config = this.loadConfig();
     const view = this.store.render(window, config ? sloBudgets(config.slo) : {});
+    view.canaries = this.canaries.view(config?.canaries ?? [], this.canaryFigures(), Date.parse(view.from));
     return withTasks(view, taskFigures(this.tasks.judged(systemClock.now() - WINDOW_MS[window])));
+  }
+
+  /** Active canaries over their windows; a breach rolls the canary back, logged and alarmed once. */
+  private checkCanaries(): void {
+    const config = this.loadConfig();
+    if (!config?.canaries.length) return;
+    for (const r of this.canaries.check(config.canaries, this.canaryFigures())) this.announce(r, config.slo.alarmWebhook);
+  }
+
+  private announce({ canary, row, alarms, candidate }: Rollback, webhook: string | undefined): void {
+    const event = { canary: canary.id, kind: canary.kind, from: canary.from, to: canary.to, breached: alarms, candidate, window_seconds: canary.windowSeconds };
+    console.log(JSON.stringify({ msg: 'canary_rolled_back', ...event }));
+    if (!webhook) return;
+    const alarm = new Alarm({ webhook, minIntervalMs: canary.windowSeconds * 1000 }, this.alarms, systemClock);
+    const sent = alarm.raise(`canary:${canary.id}`, { alarm: 'canary_rolled_back', ...event, at: new Date(row.at).toISOString() });
+    if (sent) this.ctx.waitUntil(sent.then((r) => console.log(JSON.stringify({ msg: 'canary_alarm', canary: canary.id, ...r }))));
+  }
+
+  /** Variant figures and task verdicts since a time, each read once per call however often asked. */
+  private canaryFigures(): CanaryFigures {
+    const variants = new Map<number, ReturnType<StatsStore['since']>['variants']>();
+    const tasks = new Map<number, ReturnType<typeof taskFigures>['by_variant']>();
+    return {
+      variants: (since) => variants.get(since) ?? variants.set(since, this.store.since(since).variants).get(since)!,
+      tasks: (since) => tasks.get(since) ?? tasks.set(since, taskFigures(this.tasks.judged(since)).by_variant).get(since)!,
+    };
+  }
+
+  private guard(msg: string, work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      console.error(JSON.stringify({ msg, error: String(err) }));
+    }
   }
 
   /** Breaches over the alarm window, each sent (rate-limited) off the ingest's path. */
@@ -120,22 +182,28 @@ function withTasks(view: StatsView, f: ReturnType<typeof taskFigures>): StatsVie
 /** Tasks in the object's SQLite: `requests` (a day of answered requests) and `tasks` (their sums and verdicts). */
 function sqlTasks(sql: SqlStorage): TaskStorage {
   sql.exec(`CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, task TEXT NOT NULL, cost_usd REAL NOT NULL,
-    model TEXT NOT NULL, at INTEGER NOT NULL, cache_key TEXT)`);
+    model TEXT NOT NULL, at INTEGER NOT NULL, cache_key TEXT, variant TEXT)`);
   sql.exec('CREATE INDEX IF NOT EXISTS requests_task ON requests (tenant, task)');
   sql.exec('CREATE INDEX IF NOT EXISTS requests_at ON requests (at)');
   sql.exec(`CREATE TABLE IF NOT EXISTS tasks (tenant TEXT NOT NULL, task TEXT NOT NULL, cost_usd REAL NOT NULL, requests INTEGER NOT NULL,
-    model TEXT NOT NULL, last_at INTEGER NOT NULL, outcome TEXT, judged_at INTEGER, reason TEXT, PRIMARY KEY (tenant, task))`);
+    model TEXT NOT NULL, last_at INTEGER NOT NULL, outcome TEXT, judged_at INTEGER, reason TEXT, variant TEXT, PRIMARY KEY (tenant, task))`);
+  // Tables made before canaries lack the column.
+  for (const table of ['requests', 'tasks']) {
+    const columns = sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray();
+    if (!columns.some((c) => c.name === 'variant')) sql.exec(`ALTER TABLE ${table} ADD COLUMN variant TEXT`);
+  }
   sql.exec('CREATE INDEX IF NOT EXISTS tasks_judged ON tasks (judged_at)');
   return {
     addRequests(records: RequestRecord[]) {
       for (const r of records) {
-        const inserted = sql.exec('INSERT OR IGNORE INTO requests (id, tenant, task, cost_usd, model, at, cache_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          r.id, r.tenant, r.task, r.cost_usd, r.model, r.at, r.cache_key ?? null).rowsWritten;
+        const inserted = sql.exec('INSERT OR IGNORE INTO requests (id, tenant, task, cost_usd, model, at, cache_key, variant) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          r.id, r.tenant, r.task, r.cost_usd, r.model, r.at, r.cache_key ?? null, r.variant ?? null).rowsWritten;
         if (!inserted) continue;
-        sql.exec(`INSERT INTO tasks (tenant, task, cost_usd, requests, model, last_at) VALUES (?, ?, ?, 1, ?, ?)
+        sql.exec(`INSERT INTO tasks (tenant, task, cost_usd, requests, model, last_at, variant) VALUES (?, ?, ?, 1, ?, ?, ?)
           ON CONFLICT (tenant, task) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd, requests = requests + 1,
-          model = CASE WHEN excluded.last_at >= last_at THEN excluded.model ELSE model END, last_at = MAX(last_at, excluded.last_at)`,
-          r.tenant, r.task, r.cost_usd, r.model, r.at);
+          model = CASE WHEN excluded.last_at >= last_at THEN excluded.model ELSE model END,
+          variant = CASE WHEN excluded.last_at >= last_at THEN excluded.variant ELSE variant END, last_at = MAX(last_at, excluded.last_at)`,
+          r.tenant, r.task, r.cost_usd, r.model, r.at, r.variant ?? null);
       }
     },
     request: (id) => sql.exec<RequestRecord & Record<string, SqlStorageValue>>('SELECT * FROM requests WHERE id = ?', id).toArray()[0],
@@ -144,7 +212,7 @@ function sqlTasks(sql: SqlStorage): TaskStorage {
     cacheKeys: (tenant, task) =>
       sql.exec<{ cache_key: string }>('SELECT DISTINCT cache_key FROM requests WHERE tenant = ? AND task = ? AND cache_key IS NOT NULL', tenant, task).toArray().map((r) => r.cache_key),
     judged: (since) =>
-      sql.exec<TaskRow & Record<string, SqlStorageValue>>('SELECT tenant, task, cost_usd, requests, model, outcome FROM tasks WHERE outcome IS NOT NULL AND judged_at >= ?', since).toArray(),
+      sql.exec<TaskRow & Record<string, SqlStorageValue>>('SELECT tenant, task, cost_usd, requests, model, outcome, variant FROM tasks WHERE outcome IS NOT NULL AND judged_at >= ?', since).toArray(),
     expire(before) {
       sql.exec('DELETE FROM requests WHERE at < ?', before);
       sql.exec('DELETE FROM tasks WHERE last_at < ?', before);

@@ -1,3 +1,4 @@
+import type { CanaryView } from '../canary/book';
 import { Histogram, type HistogramData } from '../telemetry/histogram';
 import type { Summary } from './summary';
 
@@ -135,8 +136,8 @@ export function renderStats(s: Summary, o: RenderOptions) {
     by_tenant: Object.fromEntries(
       Object.entries(s.by_tenant).map(([id, t]) => [id, { ...t, cost_usd: usd(t.cost_usd), error_rate: ratio(t.errors, t.requests), ...shadowOf(s, id) }]),
     ),
-    // Filled by the canary work (issue #11, canaries): one entry per canary with its variant's figures.
-    canaries: {},
+    // Filled by the stats object, which holds the canaries' states: one entry per configured canary.
+    canaries: {} as Record<string, CanaryView>,
     shipping: s.shipping,
     series: o.series.map(({ t, summary: b }) => point(t, b)),
   };

@@ -80,6 +80,13 @@ export class StatsStore {
     return { merged, series, from, to };
   }
 
+  /** The buckets from the one holding `from` to now, merged (a canary's window, at the buckets' grain). */
+  since(from: number): Summary {
+    const merged = emptySummary();
+    for (const [t, b] of this.all()) if (t >= bucketOf(from)) mergeSummary(merged, b);
+    return merged;
+  }
+
   render(window: StatsWindow, slo: Record<string, number>): StatsView {
     const { merged, series, from, to } = this.window(window);
     return renderStats(merged, { window, from, to, slo, series });

@@ -29,6 +29,8 @@ export interface Summary {
   tasks: { succeeded: number; failed: number; succeeded_cost_usd: number };
   by_model: Record<string, ModelFigures>;
   by_tenant: Record<string, TenantFigures>;
+  /** Canary variant (`<canary id>:control|candidate|rolled_back|promoted`) → its requests' figures. */
+  variants: Record<string, VariantFigures>;
   /** `model/endpoint` → the state an isolate reported, and when: the latest report wins. */
   breakers: Record<string, { state: string; at: number }>;
   /** Shipments an isolate could not deliver (and the requests in them), reported once it could. */
@@ -73,6 +75,25 @@ export interface TenantFigures {
   cache_hits: number;
 }
 
+/** What a canary judges one side by (`src/canary/decide.ts`). */
+export interface VariantFigures {
+  requests: number;
+  errors: number;
+  /** Answers the model refused (a `refusal`, or finish_reason `content_filter`). */
+  refusals: number;
+  /** Answers checked against an output contract, and those whose first answer failed its schema. */
+  contracts_checked: number;
+  contract_errors: number;
+  cost_usd: number;
+  /** The request's total duration, and its time to first token. */
+  total: HistogramData;
+  ttft: HistogramData;
+}
+
+const emptyVariant = (): VariantFigures => ({
+  requests: 0, errors: 0, refusals: 0, contracts_checked: 0, contract_errors: 0, cost_usd: 0, total: { zero: 0, bins: {} }, ttft: { zero: 0, bins: {} },
+});
+
 export function emptySummary(): Summary {
   return {
     requests: 0,
@@ -88,6 +109,7 @@ export function emptySummary(): Summary {
     tasks: { succeeded: 0, failed: 0, succeeded_cost_usd: 0 },
     by_model: {},
     by_tenant: {},
+    variants: {},
     breakers: {},
     shipping: { flush_failures: 0, dropped_requests: 0 },
   };
@@ -160,6 +182,20 @@ export function foldTrace(s: Summary, t: FoldedTrace): Summary {
     x.cost_usd += cost ?? 0;
     if (cache?.startsWith('hit-')) x.cache_hits++;
   }
+  const variant = str(f.variant);
+  if (variant) {
+    const v = (s.variants[variant] ??= emptyVariant());
+    v.requests++;
+    if (code) v.errors++;
+    if (f.refusal) v.refusals++;
+    if (contract) {
+      v.contracts_checked++;
+      if (contract !== 'valid') v.contract_errors++;
+    }
+    v.cost_usd += cost ?? 0;
+    new Histogram(v.total).add(t.duration());
+    if (ttft !== undefined) new Histogram(v.ttft).add(ttft);
+  }
   return s;
 }
 
@@ -196,6 +232,14 @@ export function mergeSummary(a: Summary, b: Summary): Summary {
   for (const [id, t] of Object.entries(b.by_tenant)) {
     const x = (a.by_tenant[id] ??= { requests: 0, errors: 0, rejected: 0, cost_usd: 0, cache_hits: 0 });
     for (const k of ['requests', 'errors', 'rejected', 'cost_usd', 'cache_hits'] as const) x[k] += t[k];
+  }
+  // Buckets stored before canaries existed have no `variants`.
+  a.variants ??= {};
+  for (const [id, v] of Object.entries(b.variants ?? {})) {
+    const x = (a.variants[id] ??= emptyVariant());
+    for (const k of ['requests', 'errors', 'refusals', 'contracts_checked', 'contract_errors', 'cost_usd'] as const) x[k] += v[k];
+    new Histogram(x.total).merge(v.total);
+    new Histogram(x.ttft).merge(v.ttft);
   }
   for (const [id, br] of Object.entries(b.breakers)) {
     const x = a.breakers[id];

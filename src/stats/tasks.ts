@@ -17,6 +17,8 @@ export interface RequestRecord {
   at: number;
   /** The answer's cache entry, evicted when its task is marked failed. */
   cache_key?: string;
+  /** The canary variant the request got (`<canary id>:<variant>`), if a canary assigned one. */
+  variant?: string;
 }
 
 export type Outcome = 'success' | 'failure';
@@ -28,6 +30,8 @@ export interface TaskRow {
   requests: number;
   model: string;
   outcome: Outcome;
+  /** The variant of the task's latest request, if any. */
+  variant?: string | null;
 }
 
 /** Where tasks live: the stats object's SQLite in production, memory in unit tests. */
@@ -69,14 +73,17 @@ export interface TaskFigures {
   succeeded_cost_usd: number;
   by_tenant: Record<string, { succeeded: number; failed: number; succeeded_cost_usd: number }>;
   by_model: Record<string, { succeeded: number; failed: number; succeeded_cost_usd: number }>;
+  by_variant: Record<string, { succeeded: number; failed: number; succeeded_cost_usd: number }>;
 }
 
-/** The figures of the tasks judged in a window, in all and per tenant and model (a task's last model). */
+/** The figures of the tasks judged in a window, in all and per tenant, model and variant (a task's last ones). */
 export function taskFigures(rows: readonly TaskRow[]): TaskFigures {
   const zero = () => ({ succeeded: 0, failed: 0, succeeded_cost_usd: 0 });
-  const out: TaskFigures = { ...zero(), by_tenant: {}, by_model: {} };
+  const out: TaskFigures = { ...zero(), by_tenant: {}, by_model: {}, by_variant: {} };
   for (const row of rows) {
-    for (const into of [out, (out.by_tenant[row.tenant] ??= zero()), (out.by_model[row.model] ??= zero())]) {
+    const groups = [out, (out.by_tenant[row.tenant] ??= zero()), (out.by_model[row.model] ??= zero())];
+    if (row.variant) groups.push((out.by_variant[row.variant] ??= zero()));
+    for (const into of groups) {
       if (row.outcome === 'success') {
         into.succeeded++;
         into.succeeded_cost_usd += row.cost_usd;
@@ -89,7 +96,7 @@ export function taskFigures(rows: readonly TaskRow[]): TaskFigures {
 /** The same storage in memory, for unit tests and as the reference the SQL version follows. */
 export class MemoryTaskStorage implements TaskStorage {
   private readonly requests = new Map<string, RequestRecord>();
-  private readonly tasks = new Map<string, { tenant: string; task: string; cost_usd: number; requests: number; model: string; last_at: number; outcome?: Outcome; judged_at?: number; keys: string[] }>();
+  private readonly tasks = new Map<string, { tenant: string; task: string; cost_usd: number; requests: number; model: string; variant?: string; last_at: number; outcome?: Outcome; judged_at?: number; keys: string[] }>();
 
   addRequests(records: RequestRecord[]): void {
     for (const r of records) {
@@ -101,6 +108,7 @@ export class MemoryTaskStorage implements TaskStorage {
       t.requests++;
       if (r.at >= t.last_at) {
         t.model = r.model;
+        t.variant = r.variant;
         t.last_at = r.at;
       }
       if (r.cache_key) t.keys.push(r.cache_key);
@@ -124,7 +132,7 @@ export class MemoryTaskStorage implements TaskStorage {
   judged(since: number): TaskRow[] {
     return [...this.tasks.values()]
       .filter((t) => t.outcome && t.judged_at! >= since)
-      .map(({ tenant, task, cost_usd, requests, model, outcome }) => ({ tenant, task, cost_usd, requests, model, outcome: outcome! }));
+      .map(({ tenant, task, cost_usd, requests, model, variant, outcome }) => ({ tenant, task, cost_usd, requests, model, variant, outcome: outcome! }));
   }
 
   expire(before: number): void {
