@@ -3,10 +3,11 @@
 interface __BaseEnv_Env {
 	GATEWAY_KV: KVNamespace;
 	GATEWAY_STATS: DurableObjectNamespace /* GatewayStats */;
+	GATEWAY_VECTORS: DurableObjectNamespace /* GatewayVectors */;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
-		durableNamespaces: "GatewayStats";
+		durableNamespaces: "GatewayStats" | "GatewayVectors";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

@@ -4,6 +4,7 @@ import { FaultTable, gate } from './faults.ts';
 import type { BaseFaults } from './faults.ts';
 import { chunkBody, completionBody, isParseError, modelList, parseChatRequest, usageOf } from './openai.ts';
 import type { ChatRequest, ChunkChoice, Usage } from './openai.ts';
+import { embeddingBody, parseEmbeddingRequest } from './embeddings.ts';
 import { playScript, type ProviderScript } from './script.ts';
 import { startSimServer } from './server.ts';
 import { structuredAnswer, structuredSimAnswer } from './structured.ts';
@@ -58,6 +59,8 @@ export interface ProviderCall extends BaseCall {
   authorization: string | null;
   /** The W3C traceparent the caller propagated, if any. */
   traceparent: string | null;
+  /** Which API was called. @default "chat" (absent) */
+  endpoint?: 'embeddings';
   headersAt?: number;
   /** When the first content token was written (for non-stream: when the body was). */
   firstTokenAt?: number;
@@ -77,7 +80,7 @@ const FAILURES: (keyof ProviderFaults)[] = [
   'contractViolation',
 ];
 
-const ROUTE = /^(?:\/s\/([^/]+))?\/v1\/(chat\/completions|models)$/;
+const ROUTE = /^(?:\/s\/([^/]+))?\/v1\/(chat\/completions|embeddings|models)$/;
 
 export async function startProvider(opts: ListenOptions = {}): Promise<SimProvider> {
   const faults = new FaultTable<ProviderFaults>(FAILURES);
@@ -95,6 +98,7 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
     }
 
     const parsed = parseJson(ex.body);
+    if (match[2] === 'embeddings') return embeddings(ex, track, scope, parsed.ok ? parsed.value : undefined, parsed.ok ? undefined : parsed.message);
     const request = parsed.ok ? parseChatRequest(parsed.value) : { message: parsed.message, param: '' };
     const body = parsed.ok ? parsed.value : null;
     const call = track({
@@ -137,6 +141,29 @@ export async function startProvider(opts: ListenOptions = {}): Promise<SimProvid
     const errorEvent = errorBody(500, `Simulated mid-stream error${echo ? `: ${echo}` : ''}`);
     const reply: Reply = { ex, call, request, answer, usage, timing, faults: f, errorEvent, id: `chatcmpl-sim-${call.seq}` };
     await (request.stream ? stream(reply) : complete(reply));
+    return true;
+  }
+
+  /** POST /v1/embeddings: deterministic vectors after the scope's gate faults (latency, status, hang). */
+  async function embeddings(ex: Exchange, track: Track<ProviderCall>, scope: string, body: unknown, invalid?: string): Promise<boolean> {
+    const request = invalid === undefined ? parseEmbeddingRequest(body) : { message: invalid, param: '' };
+    const call = track({
+      scope,
+      model: 'model' in request ? request.model : null,
+      stream: false,
+      body: body ?? null,
+      authorization: ex.req.headers.authorization ?? null,
+      traceparent: (ex.req.headers.traceparent as string | undefined) ?? null,
+      endpoint: 'embeddings',
+    });
+    if ('message' in request) {
+      sendJson(ex.res, 400, errorBody(400, request.message, request.param || null));
+      return true;
+    }
+    const f = faults.take(scope);
+    if (await gate(ex.res, ex.signal, faults, scope, f, f.latencyMs ?? 0)) return true;
+    call.status = 200;
+    sendJson(ex.res, 200, embeddingBody(request));
     return true;
   }
 

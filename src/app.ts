@@ -8,8 +8,9 @@ import { requireConfig } from './pipeline/config';
 import type { AppEnv } from './pipeline/context';
 import { traceRequests } from './pipeline/trace';
 import { idempotency } from './pipeline/idempotency';
-import { rateLimit } from './pipeline/rate-limit';
-import { validateChatRequest, validateUiChatRequest } from './pipeline/validate';
+import { embeddingsDemand, rateLimit } from './pipeline/rate-limit';
+import { validateChatRequest, validateEmbeddingsRequest, validateUiChatRequest } from './pipeline/validate';
+import { embeddings } from './routes/embeddings';
 import { chatCompletions } from './routes/chat-completions';
 import { uiChat } from './routes/ui-chat';
 import { feedback } from './routes/feedback';
@@ -44,6 +45,8 @@ export function createApp({ state = createIsolateState(), log }: { state?: Isola
   app.get('/v1/models', listModels);
   app.post('/v1/chat/completions', validateChatRequest(), rateLimit(), idempotency(), chatCompletions);
   app.post('/v1/chat', validateUiChatRequest(), rateLimit(), idempotency(), uiChat);
+  // Embeddings are deterministic and cached: a retried request is answered again (no Idempotency-Key records).
+  app.post('/v1/embeddings', validateEmbeddingsRequest(), rateLimit({ demand: embeddingsDemand }), embeddings);
   app.post('/v1/feedback', feedback);
 
   app.notFound((c) => errorResponse(c, routeNotFound(c.req.method, c.req.path)));

@@ -8,6 +8,7 @@ export interface Catalog {
   config: Config;
   tenantByKeyHash: ReadonlyMap<string, TenantConfig>;
   modelById: ReadonlyMap<string, ModelConfig>;
+  /** Chat models by tier. */
   modelsByTier: Readonly<Record<'small' | 'large', readonly ModelConfig[]>>;
 }
 
@@ -18,9 +19,10 @@ export function buildCatalog(config: Config): Catalog {
     config,
     tenantByKeyHash,
     modelById: new Map(config.models.map((m) => [m.id, m])),
+    // Tiers route chat answers: embedding models are never picked by an alias or `auto`.
     modelsByTier: {
-      small: config.models.filter((m) => m.tier === 'small'),
-      large: config.models.filter((m) => m.tier === 'large'),
+      small: config.models.filter((m) => m.kind === 'chat' && m.tier === 'small'),
+      large: config.models.filter((m) => m.kind === 'chat' && m.tier === 'large'),
     },
   };
 }

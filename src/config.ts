@@ -49,6 +49,25 @@ const tenant = z.object({
       shadow: z.object({ indexVersion: z.string().min(1).max(128), sample: z.number().min(0).max(1) }).optional(),
     })
     .optional(),
+  /**
+   * The semantic cache tier (a fourth layer after the exact ones miss): the prompt is embedded with
+   * `embeddingModel` and its nearest earlier prompt of this tenant answers when it is at least
+   * `threshold` similar and passes the guards (docs/design-notes.md, "Semantic cache"). Off unless enabled.
+   */
+  semanticCache: z
+    .object({
+      /** @default false */
+      enabled: z.boolean().default(false),
+      /** Least cosine similarity of a hit. @default 0.92 */
+      threshold: z.number().gt(0).max(1).default(0.92),
+      /** A catalog model of kind `embedding`; required when enabled. */
+      embeddingModel: z.string().min(1).optional(),
+      /** Where the tenant's vectors live: the GATEWAY_VECTORS Durable Object, or the GATEWAY_VECTORIZE index (large tenants). @default "durable-object" */
+      index: z.enum(['durable-object', 'vectorize']).default('durable-object'),
+      /** The whole lookup (embedding, index query, answer read): slower is a miss. @default 150 */
+      deadlineMs: z.number().int().positive().default(150),
+    })
+    .optional(),
 });
 
 const price = z.number().nonnegative();
@@ -76,6 +95,8 @@ const endpoint = z.object({
 
 const model = z.object({
   id: z.string().min(1),
+  /** `chat` models answer /v1/chat/completions and /v1/chat; `embedding` models answer /v1/embeddings. @default "chat" */
+  kind: z.enum(['chat', 'embedding']).default('chat'),
   tier: z.enum(['small', 'large']),
   /** The model name the provider expects, when it differs from `id`. @default id */
   upstreamModel: z.string().min(1).optional(),
@@ -240,10 +261,20 @@ const stats = z.object({
   canaryRefreshMs: ms.default(5000),
 });
 
+/**
+ * An embedding model needs no tier, output price or context window (design §4 lists it with its
+ * input price alone): they are filled in so every model has one shape. Its tier never routes
+ * (aliases and `auto` pick chat models only).
+ */
+const catalogModel = z.preprocess((raw) => {
+  if (typeof raw !== 'object' || raw === null || (raw as Record<string, unknown>).kind !== 'embedding') return raw;
+  return { tier: 'small', outputPer1M: 0, contextWindow: 8192, ...raw };
+}, model);
+
 export const configSchema = z
   .object({
     tenants: z.array(tenant).min(1),
-    models: z.array(model).min(1),
+    models: z.array(catalogModel).min(1),
     origin: z.object({ baseUrl: z.url({ protocol: /^https?$/ }) }).optional(),
     budgets: budgets.prefault({}),
     cache: cache.prefault({}),
@@ -277,9 +308,20 @@ export const configSchema = z
       if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
       seen.add(m.id);
     });
+    const kinds = new Map(cfg.models.map((m) => [m.id, m.kind]));
     cfg.models.forEach((m, i) => {
-      if (m.fallback !== undefined && (!seen.has(m.fallback) || m.fallback === m.id)) {
-        ctx.addIssue({ code: 'custom', path: ['models', i, 'fallback'], message: `"${m.fallback}" is not another model of the catalog` });
+      if (m.fallback !== undefined && (!seen.has(m.fallback) || m.fallback === m.id || kinds.get(m.fallback) !== m.kind)) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'fallback'], message: `"${m.fallback}" is not another ${m.kind} model of the catalog` });
+      }
+    });
+    cfg.tenants.forEach((t, i) => {
+      const semantic = t.semanticCache;
+      if (!semantic) return;
+      const path = ['tenants', i, 'semanticCache', 'embeddingModel'];
+      if (semantic.embeddingModel === undefined) {
+        if (semantic.enabled) ctx.addIssue({ code: 'custom', path, message: 'required when the semantic cache is enabled' });
+      } else if (kinds.get(semantic.embeddingModel) !== 'embedding') {
+        ctx.addIssue({ code: 'custom', path, message: `"${semantic.embeddingModel}" is not a model of kind "embedding" in the catalog` });
       }
     });
     checkCanaries(cfg.canaries, seen, ctx);
@@ -308,6 +350,7 @@ function checkCanaries(canaries: z.infer<typeof canarySchema>[], models: Readonl
 
 export type Config = z.infer<typeof configSchema>;
 export type TenantConfig = Config['tenants'][number];
+export type SemanticCacheConfig = NonNullable<TenantConfig['semanticCache']>;
 export type ModelConfig = Config['models'][number];
 export type EndpointConfig = ModelConfig['endpoints'][number];
 export type Budgets = Config['budgets'];

@@ -19,6 +19,12 @@ export interface Env extends Cloudflare.Env {
   OTEL_EXPORTER_OTLP_TIMEOUT?: string;
   /** The traces' `service.name`. @default "edge-llm-gateway" */
   OTEL_SERVICE_NAME?: string;
+  /**
+   * Optional: a Vectorize index (`[[vectorize]]` binding, created with the embedding model's
+   * dimensions and `--metric cosine`) for tenants whose `semanticCache.index` is "vectorize".
+   * Not in the default wrangler.toml; the GATEWAY_VECTORS Durable Object serves the others.
+   */
+  GATEWAY_VECTORIZE?: VectorizeIndex;
   /** Tests only: `throw` or `hang` makes the GATEWAY_STATS object fail every ingest (src/stats/durable-object.ts). */
   GATEWAY_STATS_FAULT?: string;
 }

@@ -119,6 +119,15 @@ export const modelNotFound = (model: string) =>
     param: 'model',
   });
 
+/** A chat model asked for embeddings, or an embedding model (or a routing alias) for a chat answer. */
+export const wrongModelKind = (model: string, wanted: 'chat' | 'embedding') =>
+  new GatewayError(
+    wanted === 'embedding'
+      ? `The model "${model}" is not an embedding model; /v1/embeddings takes models of kind "embedding" (GET /v1/models lists each model's kind).`
+      : `The model "${model}" is an embedding model; use POST /v1/embeddings, or a chat model here (GET /v1/models lists each model's kind).`,
+    { status: 400, code: 'invalid_model_kind', param: 'model' },
+  );
+
 export const contextLengthExceeded = (model: string, window: number, prompt: number, completion?: number) =>
   new GatewayError(
     `This model's maximum context length is ${window} tokens; the request needs about ${prompt} for the messages` +

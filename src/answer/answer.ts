@@ -53,6 +53,11 @@ export async function answer(plan: AnswerPlan, deps: AnswerDeps, sink: AnswerSin
     const assemble = sink.assembles || !!contract || !!cascade || cache.status === 'miss';
     const first = await attempt(plan, deps, body, signal, holdBack ? undefined : sink, assemble);
     let { served, cost, assembled } = first;
+    // The semantic lookup's embedding is part of what this answer cost.
+    if (cache.costUsd) {
+      cost += cache.costUsd;
+      trace.set('cost_usd', cost);
+    }
     let outcome: Done['contract'];
     let escalated: Done['cascade'];
     // The cascade: a small answer that failed goes to the large model once (the one extra call a

@@ -1,6 +1,8 @@
+import type { CachedAnswer } from '../cache/answer';
 import type { Catalog } from '../catalog';
 import type { ChatRequest } from '../chat-request';
 import { CacheFlow } from '../cache/flow';
+import { semanticCacheFor } from '../cache/semantic/for-tenant';
 import { contractOf, type Contract } from '../contracts/contract';
 import type { ModelConfig, TenantConfig } from '../config';
 import { cascadeTarget } from './cascade';
@@ -70,7 +72,8 @@ export function planAnswer({ catalog, tenant, chat, trace, env, state, waitUntil
   trace.set('route_reason', resolved.reason);
   if (resolved.pLarge !== undefined) trace.set('route_p_large', Math.round(resolved.pLarge * 1000) / 1000);
   trace.set('stream', !!chat.stream);
-  const cache = new CacheFlow({ env, config: catalog.config, tenant, chat, model: resolved.model.id, prompt, trace, state: state.cache, waitUntil });
+  const semantic = (read: (key: string) => Promise<CachedAnswer | undefined>) => semanticCacheFor({ catalog, tenant, env, state, trace, read });
+  const cache = new CacheFlow({ env, config: catalog.config, tenant, chat, model: resolved.model.id, prompt, trace, state: state.cache, semantic, waitUntil });
   const ids = { id: `chatcmpl-${trace.requestId.slice(4)}`, created: Math.floor(Date.now() / 1000), model: resolved.model.id };
   const contract = contractOf(chat as Record<string, unknown>);
   const cascade = cascadeTarget(catalog, chat, resolved);

@@ -54,10 +54,15 @@ export function servedMeta(trace: Trace, done: Done): Record<string, unknown> {
   return meta;
 }
 
-/** Metadata of a cached answer: served at zero cost. */
-export function replayMeta(trace: Trace, status: CacheStatus, hit: CachedAnswer): Record<string, unknown> {
-  trace.set('cost_usd', 0);
-  return { request_id: trace.requestId, cache: status, cost_usd: 0, model: hit.model };
+/**
+ * Metadata of a cached answer: served at no provider cost — only the lookup's own (a semantic
+ * hit's embedding) — with a semantic hit's similarity as `cache_similarity`.
+ */
+export function replayMeta(trace: Trace, cache: { status: CacheStatus; costUsd: number; similarity?: number }, hit: CachedAnswer): Record<string, unknown> {
+  trace.set('cost_usd', cache.costUsd);
+  const meta: Record<string, unknown> = { request_id: trace.requestId, cache: cache.status, cost_usd: cache.costUsd, model: hit.model };
+  if (cache.similarity !== undefined) meta.cache_similarity = cache.similarity;
+  return meta;
 }
 
 /** Gateway metadata about the fan-out: sources in citation order and the stages skipped. */

@@ -2,16 +2,17 @@ import type { ChatRequest } from '../chat-request';
 import type { Config, TenantConfig } from '../config';
 import type { Env } from '../env';
 import type { FanoutResult } from '../fanout/fanout';
-import type { Trace } from '../telemetry/trace';
+import type { OpenSpan, Trace } from '../telemetry/trace';
 import { deadlineExceeded, toGatewayError } from '../errors';
 import { abortable, withTimeout } from '../util/deadlines';
 import { isCachedAnswer, isComplete, isFinished, type CachedAnswer } from './answer';
 import type { CacheState } from './isolate';
-import { cacheKey, cachePolicy, type KeyParts } from './key';
+import { cacheKey, cachePolicy, semanticQuery, type KeyParts } from './key';
 import type { LayeredCache } from './layered';
+import type { SemanticCache } from './semantic/semantic';
 import type { FlightOutcome, Lead } from './single-flight';
 
-export type CacheStatus = 'hit-memory' | 'hit-redis' | 'hit-kv' | 'miss' | 'bypass';
+export type CacheStatus = 'hit-memory' | 'hit-redis' | 'hit-kv' | 'hit-semantic' | 'miss' | 'bypass';
 
 export interface CacheDeps {
   env: Env;
@@ -23,6 +24,11 @@ export interface CacheDeps {
   trace: Trace;
   /** The isolate's layers and single-flight table. */
   state: CacheState;
+  /**
+   * The tenant's semantic tier, when it opted in: asked after the exact layers missed, before
+   * following or leading a flight. Built with the exact layers' reader (`read`).
+   */
+  semantic?: (read: (key: string) => Promise<CachedAnswer | undefined>) => SemanticCache | undefined;
   waitUntil(p: Promise<unknown>): void;
 }
 
@@ -43,12 +49,19 @@ export interface Produced<T> {
  */
 export class CacheFlow {
   status: CacheStatus = 'bypass';
+  /** What the lookup itself cost (the semantic tier's embedding): part of the request's cost, hit or miss. */
+  costUsd = 0;
+  /** A semantic hit's cosine similarity to the prompt whose answer it replays. */
+  similarity?: number;
   private readonly policy: { read: boolean; write: boolean };
   private cache?: LayeredCache;
   private key?: string;
   /** Set when this request leads the flight for its key; `produce` ends it. */
   private lead?: Lead<CachedAnswer>;
   private deferred = false;
+  private parts?: KeyParts;
+  /** A semantic miss's way to store this prompt's vector once its answer is stored. */
+  private remember?: (key: string) => Promise<void>;
 
   constructor(private readonly d: CacheDeps) {
     this.policy = cachePolicy(d.chat, d.tenant.cache);
@@ -64,7 +77,8 @@ export class CacheFlow {
   async lookup(fanout?: FanoutResult, { fast = false, signal }: { fast?: boolean; signal?: AbortSignal } = {}): Promise<CachedAnswer | undefined> {
     if (!this.policy.read && !this.policy.write) return undefined;
     this.cache = this.d.state.layers(this.d.env, this.d.config);
-    this.key = await cacheKey(keyParts(this.d, fanout));
+    this.parts = keyParts(this.d, fanout);
+    this.key = await cacheKey(this.parts);
     // Kept on the trace (not in its log fields): a task marked failed evicts its answers.
     this.d.trace.cacheKey = this.key;
     this.status = 'miss';
@@ -102,7 +116,9 @@ export class CacheFlow {
             return answer;
           }
         }
-        return last ? await this.fly(key, signal) : undefined;
+        if (!last) return undefined;
+        const similar = await this.semantic(end, signal);
+        return similar ?? (await this.fly(key, signal));
       }
       // A `refresh` (writes, does not read) leads only when no flight is under way: it must not
       // take one over, nor wait on one.
@@ -116,6 +132,27 @@ export class CacheFlow {
       end({ status: this.status });
       this.d.trace.set('cache', this.status);
     }
+  }
+
+  /** The semantic tier, after every exact layer missed: a hit, or undefined (a miss, a timeout, a failure). */
+  private async semantic(parent: OpenSpan, signal?: AbortSignal): Promise<CachedAnswer | undefined> {
+    const cache = this.cache!;
+    const semantic = this.d.semantic?.(async (key) => {
+      const hit = await cache.get(key);
+      if (hit) this.d.waitUntil(hit.backfill);
+      return hit && parseCached(hit.value);
+    });
+    const query = semantic && this.parts && (await semanticQuery(this.parts));
+    if (!semantic || !query) return undefined;
+    const outcome = await semantic.lookup(query, signal ?? new AbortController().signal, parent);
+    this.costUsd += outcome.costUsd;
+    if (!outcome.hit) {
+      this.remember = outcome.remember;
+      return undefined;
+    }
+    this.status = 'hit-semantic';
+    this.similarity = outcome.similarity;
+    return outcome.answer;
   }
 
   /**
@@ -182,6 +219,8 @@ export class CacheFlow {
     const write = this.cache.set(this.key, JSON.stringify(answer)).finally(() => span());
     this.d.trace.background.push(write);
     this.d.waitUntil(write);
+    // The prompt's vector points at the answer just written: stored after it, off the response's path.
+    if (this.remember) this.d.waitUntil(write.then(() => this.remember?.(this.key!)));
   }
 }
 

@@ -1,5 +1,11 @@
 import type { ChatRequest } from '../chat-request';
+import { messageText } from '../telemetry/tokens';
 import { sha256Hex } from '../util/sha256';
+import { normalizePrompt } from './semantic/guards';
+import type { SemanticQuery } from './semantic/semantic';
+
+/** Longest last user message the semantic cache embeds and keeps (index metadata is bounded). */
+const SEMANTIC_MAX_CHARS = 2000;
 
 /** Request fields that change the answer (besides model and messages). Everything else does not. */
 const ANSWER_PARAMS = [
@@ -27,11 +33,35 @@ export interface KeyParts {
  * tenant's entry whatever it sends.
  */
 export async function cacheKey(p: KeyParts): Promise<string> {
-  const params: Record<string, unknown> = {};
-  const body = p.chat as Record<string, unknown>;
-  for (const name of ANSWER_PARAMS) if (body[name] !== undefined && body[name] !== null) params[name] = body[name];
+  const params = answerParams(p.chat);
   const canonical = canonicalJson({ v: 1, tenant: p.tenantId, model: p.model, messages: p.chat.messages, params, prompt: p.prompt, retrieval: p.retrieval, tools: p.tools });
   return `gw:c:${encodeURIComponent(p.tenantId)}:${await sha256Hex(canonical)}`;
+}
+
+function answerParams(chat: ChatRequest): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  const body = chat as Record<string, unknown>;
+  for (const name of ANSWER_PARAMS) if (body[name] !== undefined && body[name] !== null) params[name] = body[name];
+  return params;
+}
+
+/**
+ * The same parts seen by the semantic cache: the last user message's text (what is embedded and
+ * compared) apart from fingerprints of everything else the exact key holds — which a semantic hit
+ * must match exactly. None when the conversation does not end with a user's text message (an
+ * image or a tool result is not something two prompts can be "similar" in) or the text is long.
+ */
+export async function semanticQuery(p: KeyParts): Promise<SemanticQuery | undefined> {
+  const last = p.chat.messages.at(-1);
+  if (!last || last.role !== 'user') return undefined;
+  if (Array.isArray(last.content) && last.content.some((part) => part.type !== 'text')) return undefined;
+  const text = normalizePrompt(messageText(last.content));
+  if (!text || text.length > SEMANTIC_MAX_CHARS) return undefined;
+  const [context, retrieval] = await Promise.all([
+    sha256Hex(canonicalJson({ v: 1, params: answerParams(p.chat), messages: p.chat.messages.slice(0, -1), preamble: p.prompt?.preamble })),
+    sha256Hex(canonicalJson({ v: 1, retrieval: p.retrieval, tools: p.tools })),
+  ]);
+  return { model: p.model, promptId: p.prompt?.id ?? '', promptVersion: p.prompt?.version ?? '', retrieval, context, text };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { chatRequestSchema, type ChatRequest } from '../chat-request';
+import { embeddingsRequestSchema, type EmbeddingsRequest } from '../embeddings/request';
 import { formatPath } from '../config';
 import { invalidJson, invalidRequest } from '../errors';
 import { toChatRequest, uiChatRequestSchema } from '../ui-chat-request';
@@ -12,6 +13,8 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** `/v1/chat` only: the id the answer's UI message gets. */
     uiMessageId: string;
+    /** `/v1/embeddings` only: the checked request. */
+    embeddings: EmbeddingsRequest;
   }
 }
 
@@ -34,6 +37,14 @@ export function validateUiChatRequest(): MiddlewareHandler<AppEnv> {
       setChat(c, parse(chatRequestSchema, toChatRequest(ui)), ui.id);
       c.set('uiMessageId', ui.messageId ?? `msg_${c.var.trace.requestId.slice(4)}`);
     });
+    await next();
+  };
+}
+
+/** POST /v1/embeddings: the body checked against the Embeddings schema. */
+export function validateEmbeddingsRequest(): MiddlewareHandler<AppEnv> {
+  return async function validateEmbeddings(c, next) {
+    await c.var.trace.run('validate', async () => c.set('embeddings', parse(embeddingsRequestSchema, await readJson(c))));
     await next();
   };
 }

@@ -51,7 +51,8 @@ export async function openUpstream(
   return res as Response & { body: ReadableStream<Uint8Array> };
 }
 
-async function readBounded(res: Response): Promise<string> {
+/** The start of an error body, at most MAX_ERROR_BODY characters (a provider may send anything). */
+export async function readBounded(res: Response): Promise<string> {
   if (!res.body) return '';
   const reader = res.body.getReader();
   const parts: Uint8Array[] = [];

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog';
 import type { ChatRequest } from '../chat-request';
 import type { ModelConfig, TenantConfig } from '../config';
-import { modelNotAllowed, modelNotFound } from '../errors';
+import { modelNotAllowed, modelNotFound, wrongModelKind } from '../errors';
 import { routeFeatures } from './features';
 import { decideTier, type Tier } from './router';
 
@@ -20,7 +20,7 @@ export const ALIASES = ['auto', 'small', 'large'] as const;
  * Turns the request's `model` into a catalog model. Concrete ids are used as asked; `small` and
  * `large` take the tier's first model; `auto` asks the router (features of the request, the
  * config's thresholds, the tenant's ceiling). The tenant's `allowedModels` applies to what was
- * asked for.
+ * asked for. Only chat models answer here: an embedding model is a 400 naming `model`.
  */
 export function resolveModel(catalog: Catalog, tenant: TenantConfig, requested: string, chat: ChatRequest): ResolvedModel {
   const isAlias = (ALIASES as readonly string[]).includes(requested);
@@ -28,6 +28,7 @@ export function resolveModel(catalog: Catalog, tenant: TenantConfig, requested: 
   if (!isAllowed(tenant, requested)) throw modelNotAllowed(requested);
   if (!isAlias) {
     const model = catalog.modelById.get(requested)!;
+    if (model.kind !== 'chat') throw wrongModelKind(requested, 'chat');
     return { model, tier: model.tier, reason: 'requested' };
   }
   const decision =

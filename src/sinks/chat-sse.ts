@@ -56,7 +56,7 @@ export class ChatSseSink implements AnswerSink {
     for (const choice of replayChunks(hit)) this.chunk({ ...hit.extra, choices: [choice] });
     if (this.wantsUsage() && hit.usage) {
       const { trace, cache } = this.plan;
-      this.out.data(this.reframer.usage(hit.usage, { ...replayMeta(trace, cache.status, hit), degraded: fanout?.degraded ?? [] }));
+      this.out.data(this.reframer.usage(hit.usage, { ...replayMeta(trace, cache, hit), degraded: fanout?.degraded ?? [] }));
     }
     this.out.flush();
   }

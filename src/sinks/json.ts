@@ -26,7 +26,8 @@ export class JsonSink implements AnswerSink {
   replay(hit: CachedAnswer, fanout: FanoutResult | undefined): void {
     this.degraded(fanout);
     const { trace, cache, ids } = this.plan;
-    this.body = { ...replayJson(hit, ids.id, ids.created), gateway: { ...replayMeta(trace, cache.status, hit), ...fanoutMeta(fanout) } };
+    this.body = { ...replayJson(hit, ids.id, ids.created), gateway: { ...replayMeta(trace, cache, hit), ...fanoutMeta(fanout) } };
+    if (cache.costUsd) this.headers['x-gateway-cost-usd'] = String(cache.costUsd);
   }
 
   end(done: Done): void {

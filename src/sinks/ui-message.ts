@@ -82,7 +82,7 @@ export class UiMessageSink implements AnswerSink {
     if (fanout) this.degraded = fanout.degraded;
     for (const choice of replayChunks(hit)) if (choice.index === 0) this.choice(choice as ChunkChoice);
     const { trace, cache } = this.plan;
-    this.close({ ...replayMeta(trace, cache.status, hit), cache: cache.status });
+    this.close({ ...replayMeta(trace, cache, hit), cache: cache.status });
   }
 
   end(done: Done): void {
