@@ -13,6 +13,8 @@ export interface PacedOptions {
   seconds: number;
   stream?: boolean;
   timeoutMs?: number;
+  /** Return every 200's latency too (`samplesMs`), to pool percentiles over several runs. */
+  keepSamples?: boolean;
 }
 
 export interface PacedResult {
@@ -32,10 +34,12 @@ export interface PacedResult {
   trendMs: { first: number; last: number };
   /** The path could not keep up: it completed less than 90% of the offered rate. */
   overloaded: boolean;
+  /** The 200s' latencies, in send order, when asked for (`keepSamples`). */
+  samplesMs?: number[];
 }
 
 export async function runPaced(agent: Agent, target: Target, opts: PacedOptions): Promise<PacedResult> {
-  const { rate, seconds, stream = false, timeoutMs = 10_000 } = opts;
+  const { rate, seconds, stream = false, timeoutMs = 10_000, keepSamples = false } = opts;
   const count = Math.max(1, Math.round(rate * seconds));
   const interval = 1000 / rate;
   const pending: Promise<Timing>[] = [];
@@ -75,6 +79,7 @@ export async function runPaced(agent: Agent, target: Target, opts: PacedOptions)
     completionRate,
     trendMs,
     overloaded: completionRate < 0.9 * rate,
+    ...(keepSamples ? { samplesMs: good.map((t) => t.totalMs!) } : {}),
   };
 }
 

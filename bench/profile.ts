@@ -269,7 +269,7 @@ async function main(): Promise<Run> {
   const startedAt = new Date();
   const commit = gitState(); // before building: the bundle is made from this state of src/
   log('building the worker (wrangler deploy --dry-run)');
-  buildWorker();
+  await buildWorker();
 
   const sim = await spawnSim();
   cleanups.add('sim', sim.close);

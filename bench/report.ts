@@ -1,6 +1,7 @@
 // The markdown tables printed at the end of a run (pasteable into the README).
 import type { CacheResult } from './cache.ts';
 import type { FanoutResult } from './fanout.ts';
+import type { ObservabilityResult } from './observability.ts';
 import type { PacedResult } from './paced.ts';
 import type { SaturatedResult } from './saturate.ts';
 import type { TtfbResult } from './ttfb.ts';
@@ -21,6 +22,8 @@ export interface BenchResults {
   fanout?: FanoutResult;
   /** Absent in results saved before the cache phase existed. */
   cache?: CacheResult;
+  /** Absent in results saved before the observability phase existed. */
+  observability?: ObservabilityResult;
 }
 
 const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -38,7 +41,7 @@ export function renderReport(r: BenchResults): string {
     `Runtime: workerd ${env.workerd} via the Miniflare ${env.miniflare} API (compatibility date ${env.compatibilityDate}, flags ${env.compatibilityFlags}); ` +
       `load generator and simulated provider on Node ${env.node} (the sim in its own process); ${env.cpus} × ${env.cpuModel}, shared and noisy. ` +
       `Gateway commit ${env.commit}. All traffic on 127.0.0.1. The sim answers ${r.settings.tokens} tokens with no delays unless stated. ` +
-      `**direct** = the sim itself, **floor** = a pass-through worker (bench/floor-worker.js) in the same runtime, **gateway** = the built worker. ` +
+      (r.paced.length ? `**direct** = the sim itself, **floor** = a pass-through worker (bench/floor-worker.js) in the same runtime, **gateway** = the built worker. ` : '') +
       `Compare within this run only; latencies in ms.`,
     '',
   );
@@ -48,6 +51,7 @@ export function renderReport(r: BenchResults): string {
   // Paced latency
   for (const rate of r.settings.rates as number[]) {
     const runs = r.paced.filter((p) => p.rate === rate);
+    if (!runs.length) continue; // a phase run alone (--only)
     const d = direct(runs) as PacedResult | undefined;
     out.push(`**Paced latency, non-stream, ${rate} req/s** — open loop for ${r.settings.seconds} s per path; latency = response fully read − actual send.`, '');
     out.push(...head(['path', 'ok / sent', 'p50', 'p90', 'p99', 'max', 'added p50', 'added p90', 'added p99', 'send lag p99']));
@@ -71,41 +75,46 @@ export function renderReport(r: BenchResults): string {
         Object.entries(s).filter(([k]) => k !== 'duration_ms').map(([k, v]) => `; ${k} ${ms(v.p50)} / ${ms(v.p99)}`).join('') + '.', '');
     }
   }
-  out.push('"direct (SSE)" is the sim asked to stream (as the gateway always asks it), read to the end: a reference, not a path. ' +
+  if (r.paced.length) out.push('"direct (SSE)" is the sim asked to stream (as the gateway always asks it), read to the end: a reference, not a path. ' +
     'Send lag = how late the load generator sent against its slot.', '');
 
   // Saturated throughput
-  out.push(`**Saturated throughput, non-stream** — autocannon, closed loop, ${r.settings.satSeconds} s per point. CPU = ms of CPU per 2xx response (utime+stime from /proc), for the path's workerd, the sim, and this Node process (autocannon plus Miniflare's Node side, which receives workerd's log lines); workerd RSS after the point.`, '');
-  out.push(...head(['path', 'conns', 'req/s', 'p50', 'p99', 'vs direct', 'vs floor', 'workerd CPU ms/req', 'sim CPU ms/req', 'node CPU ms/req', 'workerd RSS MiB', 'non-2xx / errors']));
-  for (const s of r.saturated) {
-    const peers = r.saturated.filter((x) => x.connections === s.connections);
-    const dd = peers.find((x) => x.path === 'direct');
-    const ff = peers.find((x) => x.path === 'floor');
-    out.push(row([
-      s.path, s.connections, s.rps.toFixed(0), ms(s.latencyMs.p50), ms(s.latencyMs.p99),
-      s.path === 'direct' ? '' : ratio(s.rps, dd?.rps), s.path === 'gateway' ? ratio(s.rps, ff?.rps) : '',
-      s.path === 'direct' ? '—' : ms(s.cpuMsPerReq.workerd), ms(s.cpuMsPerReq.sim), ms(s.cpuMsPerReq.loadgen),
-      s.path === 'direct' ? '—' : (s.rssMiB.workerd ?? NaN).toFixed(0), `${s.non2xx} / ${s.errors + s.timeouts}`,
-    ]));
+  if (r.saturated.length) {
+    out.push(`**Saturated throughput, non-stream** — autocannon, closed loop, ${r.settings.satSeconds} s per point. CPU = ms of CPU per 2xx response (utime+stime from /proc), for the path's workerd, the sim, and this Node process (autocannon plus Miniflare's Node side, which receives workerd's log lines); workerd RSS after the point.`, '');
+    out.push(...head(['path', 'conns', 'req/s', 'p50', 'p99', 'vs direct', 'vs floor', 'workerd CPU ms/req', 'sim CPU ms/req', 'node CPU ms/req', 'workerd RSS MiB', 'non-2xx / errors']));
+    for (const s of r.saturated) {
+      const peers = r.saturated.filter((x) => x.connections === s.connections);
+      const dd = peers.find((x) => x.path === 'direct');
+      const ff = peers.find((x) => x.path === 'floor');
+      out.push(row([
+        s.path, s.connections, s.rps.toFixed(0), ms(s.latencyMs.p50), ms(s.latencyMs.p99),
+        s.path === 'direct' ? '' : ratio(s.rps, dd?.rps), s.path === 'gateway' ? ratio(s.rps, ff?.rps) : '',
+        s.path === 'direct' ? '—' : ms(s.cpuMsPerReq.workerd), ms(s.cpuMsPerReq.sim), ms(s.cpuMsPerReq.loadgen),
+        s.path === 'direct' ? '—' : (s.rssMiB.workerd ?? NaN).toFixed(0), `${s.non2xx} / ${s.errors + s.timeouts}`,
+      ]));
+    }
+    out.push('', `workerd RSS when idle, before any load: ${Object.entries(r.idleRssMiB).map(([k, v]) => `${k} ${v.toFixed(0)} MiB`).join(', ')}.`, '');
   }
-  out.push('', `workerd RSS when idle, before any load: ${Object.entries(r.idleRssMiB).map(([k, v]) => `${k} ${v.toFixed(0)} MiB`).join(', ')}.`, '');
 
   // TTFB
   const t0 = direct(r.ttfb) as TtfbResult | undefined;
-  out.push(`**Time to first byte, \`stream: true\`** — ${r.settings.ttfbRequests} requests per path at concurrency ${r.settings.ttfbConcurrency}; the sim waits ${r.settings.ttfbFirstTokenMs} ms before its first chunk.`, '');
-  out.push(...head(['path', 'ok / sent', 'first byte p50', 'p90', 'p99', 'added p50', 'first token p50', 'first token p99', 'added p50 (token)', 'complete p50']));
-  for (const t of r.ttfb) {
-    const ok = t.firstByteMs.n;
-    const base = t0 && t !== t0 ? t0 : undefined;
-    out.push(row([
-      t.path, `${ok} / ${t.requests}`, ms(t.firstByteMs.p50), ms(t.firstByteMs.p90), ms(t.firstByteMs.p99),
-      base ? plus(t.firstByteMs.p50 - base.firstByteMs.p50) : '',
-      ms(t.firstContentMs.p50), ms(t.firstContentMs.p99), base ? plus(t.firstContentMs.p50 - base.firstContentMs.p50) : '', ms(t.totalMs.p50),
-    ]));
+  if (r.ttfb.length) {
+    out.push(`**Time to first byte, \`stream: true\`** — ${r.settings.ttfbRequests} requests per path at concurrency ${r.settings.ttfbConcurrency}; the sim waits ${r.settings.ttfbFirstTokenMs} ms before its first chunk.`, '');
+    out.push(...head(['path', 'ok / sent', 'first byte p50', 'p90', 'p99', 'added p50', 'first token p50', 'first token p99', 'added p50 (token)', 'complete p50']));
+    for (const t of r.ttfb) {
+      const ok = t.firstByteMs.n;
+      const base = t0 && t !== t0 ? t0 : undefined;
+      out.push(row([
+        t.path, `${ok} / ${t.requests}`, ms(t.firstByteMs.p50), ms(t.firstByteMs.p90), ms(t.firstByteMs.p99),
+        base ? plus(t.firstByteMs.p50 - base.firstByteMs.p50) : '',
+        ms(t.firstContentMs.p50), ms(t.firstContentMs.p99), base ? plus(t.firstContentMs.p50 - base.firstContentMs.p50) : '', ms(t.totalMs.p50),
+      ]));
+    }
+    out.push('');
   }
-  out.push('');
   if (r.fanout) out.push(...renderFanout(r.fanout));
   if (r.cache) out.push(...renderCache(r.cache, r.saturated));
+  if (r.observability) out.push(...renderObservability(r.observability));
   return out.join('\n');
 }
 
@@ -243,5 +252,50 @@ function renderCache(c: CacheResult, uncached: SaturatedResult[]): string[] {
   }
   const anomalies = z.runs.filter((r) => r.costAnomalies || r.ok !== r.requests).map((r) => `${r.mode}: ${r.costAnomalies} responses whose cost disagreed with their cache status; outcomes ${count(r.outcomes)}`);
   if (anomalies.length) out.push(`Check: ${anomalies.join('; ')}.`, '');
+  return out;
+}
+
+const spread = (xs: number[], f: (x: number) => string) => xs.map(f).join(' / ');
+
+function renderObservability(o: ObservabilityResult): string[] {
+  const s = o.settings;
+  const out: string[] = [];
+  out.push(
+    `**Observability: export and stats on vs off, and their failures** — one gateway per variant (each its own workerd), all against the same sim (${s.tokens} tokens at once), ` +
+      `${s.rounds} round${s.rounds === 1 ? '' : 's'}, the variants in alternating order (forward, then reversed). Paced: open loop, ${s.rate} req/s × ${s.seconds} s per variant per round, p50 and p99 = the median of the rounds' own. ` +
+      `Saturated: autocannon, ${s.connections} connections × ${s.satSeconds} s per variant per round; req/s and CPU (workerd ms per 2xx, its Durable Object included) = the median of the rounds'. ` +
+      `Stats: \`stats.flushMs\` ${s.flushMs}; export: the OTLP timeout ${o.otlpTimeoutMs} ms (default). Faults run on top of "both". ` +
+      `Spans and stats failures: over each gateway's whole life (warm-up included); "served" = requests it answered.`,
+    '',
+  );
+  out.push(...head(['variant', 'req/s (vs off)', 'CPU ms/req', 'CPU vs off', 'p50', 'p99', 'added p50', 'added p99', 'non-2xx / errors', 'spans exported / dropped / failed', 'stats flushes failed', 'served']));
+  const off = o.variants.find((v) => v.name === 'off');
+  for (const v of o.variants) {
+    const base = v === off ? undefined : off;
+    const t = v.tracing;
+    out.push(row([
+      v.name, `${v.rps.toFixed(0)}${base ? ` (${ratio(v.rps, base.rps)})` : ''}`, ms(v.cpuMsPerReq), base ? ratio(v.cpuMsPerReq, base.cpuMsPerReq) : '',
+      ms(v.p50), ms(v.p99), base ? plus(v.p50 - base.p50) : '', base ? plus(v.p99 - base.p99) : '',
+      `${v.failures.pacedNot200 + v.failures.non2xx} / ${v.failures.errors}`,
+      t ? `${t.exported} / ${t.dropped} / ${t.failed}${t.buffered ? ` (+${t.buffered} buffered)` : ''}` : '—',
+      v.statsFlushFailed === undefined ? '—' : `${v.statsFlushFailed}${v.statsFlushFailed ? ` (${v.statsDroppedRequests} req. dropped)` : ''}`,
+      v.served,
+    ]));
+  }
+  out.push('');
+  const faults = o.variants.flatMap((v) => {
+    const h = o.variants.find((x) => x.name === v.healthy);
+    return h ? [row([`${v.name} vs ${h.name}`, ratio(v.rps, h.rps), ratio(v.cpuMsPerReq, h.cpuMsPerReq), plus(v.p50 - h.p50), plus(v.p99 - h.p99)])] : [];
+  });
+  if (faults.length) out.push(...head(['fault, against its healthy variant', 'req/s', 'CPU', 'added p50', 'added p99']), ...faults, '');
+  const noise = Object.entries(o.noise).filter(([, n]) => n.p50.length)
+    .map(([name, n]) => `"${name}" paced p50 ${spread(n.p50, ms)}, p99 ${spread(n.p99, ms)} ms; saturated ${spread(n.rps, (x) => x.toFixed(0))} req/s at ${spread(n.cpuMsPerReq, ms)} ms CPU`);
+  const again = o.noise['off, again']?.p50.length ? ' "off, again" is a second gateway identical to "off": its row is what no difference looks like in this run.' : '';
+  if (noise.length) out.push(`Noise, round by round — ${noise.join('; ')}.${again}`, '');
+  const received = o.variants.filter((v) => v.collectorSpans !== undefined).map((v) => `${v.name} ${v.collectorSpans} spans in ${v.collectorPosts} POSTs`);
+  const hung = o.variants.filter((v) => v.collectorSpans === undefined && v.collectorPosts !== undefined).map((v) => `${v.name} ${v.collectorPosts} POSTs accepted and left unanswered`);
+  const counted = o.variants.filter((v) => v.statsRequests !== undefined).map((v) => `${v.name} ${v.statsRequests}`);
+  if (received.length || hung.length) out.push(`The collector received: ${[...received, ...hung].join('; ')}.`, '');
+  if (counted.length) out.push(`Requests the stats object counted (GET /admin/stats; a request counts once its isolate's shipment lands): ${counted.join('; ')}.`, '');
   return out;
 }

@@ -2,7 +2,8 @@
 // worker in the same runtime can cost.
 //
 //   npm run bench     (= node bench/run.ts; Node ≥ 22.18 runs the .ts: put node_modules/.bin first
-//                      on PATH for the bundled Node 22; about 4¼ minutes with the defaults)
+//                      on PATH for the bundled Node 22; about 8½ minutes with the defaults)
+//   npm run bench -- --only observability    (phase 6 alone: about 4 minutes)
 //
 // One simulated provider and origin (`node sim/main.ts`, its own process, ephemeral ports) and three
 // paths to the provider, all on 127.0.0.1 and all to the sim's `east` scope:
@@ -33,6 +34,13 @@
 //      Zipf (s = BENCH_CACHE_ZIPF_S, 1.1) over BENCH_CACHE_ZIPF_PROMPTS (200) prompts, seed
 //      BENCH_CACHE_ZIPF_SEED (42), concurrency BENCH_CACHE_ZIPF_CONCURRENCY (4) — with and without
 //      the cache, the cached run restarting the isolate BENCH_CACHE_ZIPF_RESTARTS (2; 0 allowed) times.
+//   6. observability (bench/observability.ts): what OTLP trace export and the stats shipping cost a
+//      request, and what their failures cost — one gateway per variant (off, export, stats, both,
+//      collector down, collector slow, stats object throwing, stats object hanging), each its own
+//      workerd, BENCH_OBS_ROUNDS (3) rounds in alternating order of: paced at BENCH_OBS_RATE (50)
+//      req/s × BENCH_OBS_SECONDS (5) s, and saturated at BENCH_OBS_CONNECTIONS (4) connections ×
+//      BENCH_OBS_SAT_SECONDS (3) s with workerd CPU per request; `stats.flushMs` BENCH_OBS_FLUSH_MS
+//      (2000); each figure the median of the rounds. About 4 minutes. Alone: `npm run bench -- --only observability` (or BENCH_ONLY=observability).
 // The sim answers BENCH_TOKENS (20) tokens with no delays in phases 1–2. Every prompt is unique
 // (and none is cacheable: no temperature 0) outside phase 5.
 // Prints markdown tables to stdout (progress to stderr) and saves the raw figures to
@@ -66,6 +74,8 @@ import { runTtfb } from './ttfb.ts';
 import { runCache } from './cache.ts';
 import type { CacheSettings } from './cache.ts';
 import type { TtfbResult } from './ttfb.ts';
+import { runObservability } from './observability.ts';
+import type { ObservabilitySettings } from './observability.ts';
 
 function num(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -116,6 +126,24 @@ const cacheSettings: CacheSettings = {
     restarts,
   },
 };
+const observabilitySettings: ObservabilitySettings = {
+  rounds: Math.round(num('BENCH_OBS_ROUNDS', 3)),
+  rate: num('BENCH_OBS_RATE', 50),
+  seconds: num('BENCH_OBS_SECONDS', 5),
+  connections: Math.round(num('BENCH_OBS_CONNECTIONS', 4)),
+  satSeconds: Math.round(num('BENCH_OBS_SAT_SECONDS', 3)),
+  flushMs: Math.round(num('BENCH_OBS_FLUSH_MS', 2000)),
+  tokens: settings.tokens,
+  ...(process.env.BENCH_OBS_VARIANTS ? { variants: process.env.BENCH_OBS_VARIANTS.split(',').map((v) => v.trim()) } : {}),
+};
+/** The phases that can run alone (`--only <phase>` or BENCH_ONLY). */
+const ALONE = ['observability'] as const;
+const only = (() => {
+  const at = process.argv.indexOf('--only');
+  const value = at >= 0 ? process.argv[at + 1] : process.env.BENCH_ONLY || undefined;
+  if (value !== undefined && !(ALONE as readonly string[]).includes(value)) throw new Error(`--only takes one of: ${ALONE.join(', ')}; got "${value}"`);
+  return value as (typeof ALONE)[number] | undefined;
+})();
 const SCOPE = 'east'; // the scope of sim-small's endpoint in testConfig; direct and floor use it too
 
 const log = (msg: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
@@ -164,12 +192,29 @@ async function main(): Promise<BenchResults> {
   const t0 = performance.now();
   const env = environment(); // before building: the commit is the one the bundle is made from
   log('building the worker (wrangler deploy --dry-run)');
-  buildWorker();
+  await buildWorker();
 
   const sim = await spawnSim();
   cleanups.add('sim', sim.close);
   log(`sim provider at ${sim.url}, origin at ${sim.originUrl} (pid ${sim.pid})`);
   const upstream = `${sim.url}/s/${SCOPE}/v1`;
+  const observabilityPhase = () =>
+    runObservability({ sim, prepareSim: () => simFaults(sim, 0), log, onCleanup: cleanups.add }, observabilitySettings);
+  if (only === 'observability') {
+    const observability = await observabilityPhase();
+    return {
+      startedAt: startedAt.toISOString(),
+      durationS: (performance.now() - t0) / 1000,
+      environment: env,
+      settings: { ...settings, scope: SCOPE, only },
+      idleRssMiB: {},
+      paced: [],
+      gatewayStages: {},
+      saturated: [],
+      ttfb: [],
+      observability,
+    };
+  }
 
   const known = new Set(childPids(process.pid, 'workerd'));
   const newWorkerd = () => childPids(process.pid, 'workerd').filter((pid) => !known.has(pid) && known.add(pid));
@@ -265,6 +310,9 @@ async function main(): Promise<BenchResults> {
   // 5. Response cache: per-layer latency, memory hits saturated, cost on a Zipf workload.
   const cache = await runCache(sim, { log }, cacheSettings);
 
+  // 6. Observability: trace export and stats on vs off, and with the collector or the stats object failing.
+  const observability = await observabilityPhase();
+
   return {
     startedAt: startedAt.toISOString(),
     durationS: (performance.now() - t0) / 1000,
@@ -277,6 +325,7 @@ async function main(): Promise<BenchResults> {
     ttfb,
     fanout,
     cache,
+    observability,
   };
 }
 
@@ -287,7 +336,7 @@ try {
   process.stdout.write(`${renderReport(results)}\n`);
   const dir = `${ROOT}/bench/results`;
   mkdirSync(dir, { recursive: true });
-  const file = `${dir}/${results.startedAt.replaceAll(':', '-')}.json`;
+  const file = `${dir}/${results.startedAt.replaceAll(':', '-')}${only ? `-${only}` : ''}.json`;
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`raw figures: ${file.slice(ROOT.length + 1)}`);
 } catch (err) {

@@ -30,14 +30,21 @@ export interface GatewayOptions {
    * hosts it; the others' binding points at it by script name).
    */
   isolates?: number;
+  /**
+   * Leave the GATEWAY_STATS Durable Object unbound (default: bound, as wrangler.toml declares):
+   * the gateway then keeps and ships no stats, and /admin/stats answers 503 (the bench's "off").
+   */
+  noStats?: boolean;
 }
 
 export async function startGateway(config: unknown, bindings: Record<string, string> = {}, opts: GatewayOptions = {}): Promise<Gateway> {
   // modulesRules only matter for unbundled sources; the built bundle is one ES module.
   const { modulesRules: _rules, ...declared } = unstable_getMiniflareWorkerOptions(`${ROOT}/wrangler.toml`).workerOptions;
+  const { durableObjects, ...rest } = declared;
+  const bound = opts.noStats ? rest : { ...rest, durableObjects };
   const workerOptions = opts.brokenKv
-    ? { ...declared, kvNamespaces: {}, bindings: { ...(declared.bindings ?? {}), GATEWAY_KV: { broken: true } } }
-    : declared;
+    ? { ...bound, kvNamespaces: {}, bindings: { ...(bound.bindings ?? {}), GATEWAY_KV: { broken: true } } }
+    : bound;
   let output = '';
   const names = Array.from({ length: opts.isolates ?? 1 }, (_, i) => `gateway-${i}`);
   // wrangler hands out options in Miniflare's v4 shape; Miniflare 5 converts them itself.
@@ -57,7 +64,7 @@ export async function startGateway(config: unknown, bindings: Record<string, str
       bindings: { ...(workerOptions.bindings ?? {}), ...extra, GATEWAY_CONFIG: typeof cfg === 'string' ? cfg : JSON.stringify(cfg) },
       ...(i > 0
         ? {
-            durableObjects: { GATEWAY_STATS: { className: 'GatewayStats', scriptName: names[0], useSQLite: true } },
+            durableObjects: opts.noStats ? {} : { GATEWAY_STATS: { className: 'GatewayStats', scriptName: names[0], useSQLite: true } },
             unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
           }
         : {}),
