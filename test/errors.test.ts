@@ -115,7 +115,7 @@ describe('client errors, before anything is streamed', () => {
   });
 
   it('unknown route → 404 with the request id', async () => {
-    const res = await fetch(`${gateway.url}/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${TENANT_KEY}` } });
+    const res = await fetch(`${gateway.url}/v1/nope`, { method: 'POST', headers: { authorization: `Bearer ${TENANT_KEY}` } });
     await expectError(res, 404, 'not_found');
   });
 });
