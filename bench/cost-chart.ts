@@ -4,10 +4,12 @@ import type { CostRun } from './cost.ts';
 const W = 800;
 const H = 260;
 
-export function costChart(naive: CostRun, gw: CostRun, goal: { costRatio: number; failurePoints: number }): string {
+export function costChart(naive: CostRun, gw: CostRun, goal: { costRatio: number; failurePoints: number }, learned?: CostRun): string {
+  const runs = [naive, gw, ...(learned ? [learned] : [])];
+  const labels = ['naive', 'gateway', 'learned'];
   const panels = [
-    { title: 'Cost per successful task, $ per 1,000 tasks', values: [naive.perSuccessfulTaskUsd * 1000, gw.perSuccessfulTaskUsd * 1000], fmt: (v: number) => `$${v.toFixed(3)}`, goal: naive.perSuccessfulTaskUsd * 1000 * goal.costRatio, goalLabel: `goal ≤ ${goal.costRatio * 100}% of naive` },
-    { title: 'Failed tasks (%)', values: [naive.failureRate * 100, gw.failureRate * 100], fmt: (v: number) => `${v.toFixed(1)}%`, goal: naive.failureRate * 100 + goal.failurePoints, goalLabel: `goal ≤ naive + ${goal.failurePoints} pt` },
+    { title: 'Cost per successful task, $ per 1,000 tasks', values: runs.map((r) => r.perSuccessfulTaskUsd * 1000), fmt: (v: number) => `$${v.toFixed(3)}`, goal: naive.perSuccessfulTaskUsd * 1000 * goal.costRatio, goalLabel: `goal ≤ ${goal.costRatio * 100}% of naive` },
+    { title: 'Failed tasks (%)', values: runs.map((r) => r.failureRate * 100), fmt: (v: number) => `${v.toFixed(1)}%`, goal: naive.failureRate * 100 + goal.failurePoints, goalLabel: `goal ≤ naive + ${goal.failurePoints} pt` },
   ];
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, sans-serif" font-size="12">`,
@@ -21,10 +23,10 @@ export function costChart(naive: CostRun, gw: CostRun, goal: { costRatio: number
     const y = (v: number) => base - ((base - top) * v) / max;
     out.push(`<text x="${x0}" y="24" font-weight="600">${p.title}</text>`);
     p.values.forEach((v, j) => {
-      const bx = x0 + 30 + j * 110;
-      out.push(`<rect x="${bx}" y="${y(v)}" width="70" height="${base - y(v)}" fill="${j === 0 ? '#9aa5b1' : '#2b6cb0'}"/>`);
-      out.push(`<text x="${bx + 35}" y="${y(v) - 6}" text-anchor="middle">${p.fmt(v)}</text>`);
-      out.push(`<text x="${bx + 35}" y="${base + 16}" text-anchor="middle">${j === 0 ? 'naive' : 'gateway'}</text>`);
+      const bx = x0 + 20 + j * 80;
+      out.push(`<rect x="${bx}" y="${y(v)}" width="60" height="${base - y(v)}" fill="${['#9aa5b1', '#2b6cb0', '#2f855a'][j]}"/>`);
+      out.push(`<text x="${bx + 30}" y="${y(v) - 6}" text-anchor="middle">${p.fmt(v)}</text>`);
+      out.push(`<text x="${bx + 30}" y="${base + 16}" text-anchor="middle">${labels[j]}</text>`);
     });
     out.push(`<line x1="${x0 + 20}" x2="${x0 + 255}" y1="${y(p.goal)}" y2="${y(p.goal)}" stroke="#c53030" stroke-dasharray="4 3"/>`);
     out.push(`<text x="${x0 + 262}" y="${y(p.goal) + 4}" fill="#c53030" font-size="10">${p.goalLabel}</text>`);

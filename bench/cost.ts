@@ -50,7 +50,7 @@ interface Reply {
 }
 
 export interface CostRun {
-  name: 'naive' | 'gateway';
+  name: 'naive' | 'gateway' | 'gateway, learned router';
   requests: number;
   failedTasks: number;
   failureRate: number;
@@ -134,20 +134,25 @@ async function run(name: CostRun['name'], url: string, sim: Awaited<ReturnType<t
 const usd = (x: number) => `$${x.toFixed(6)}`;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-export function costTable(naive: CostRun, gw: CostRun): string {
-  const rows = [naive, gw].map(
+const withRouter = (config: Record<string, any>, router: 'rules' | 'learned') => ({ ...config, routing: { ...config.routing, router } });
+
+export function costTable(naive: CostRun, gw: CostRun, learned?: CostRun): string {
+  const rows = [naive, gw, ...(learned ? [learned] : [])].map(
     (r) =>
       `| ${r.name} | ${r.requests} | ${r.failedTasks} (${pct(r.failureRate)}) | ${usd(r.totalUsd)} | ${usd(r.perRequestUsd)} | **${usd(r.perSuccessfulTaskUsd)}** | ${r.upstreamCalls} | ${r.routedLarge} | ${r.cacheHits} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} |`,
   );
-  const ratio = gw.perSuccessfulTaskUsd / naive.perSuccessfulTaskUsd;
-  const points = (gw.failureRate - naive.failureRate) * 100;
-  const met = ratio <= GOAL.costRatio && points <= GOAL.failurePoints;
+  const verdict = (r: CostRun) => {
+    const ratio = r.perSuccessfulTaskUsd / naive.perSuccessfulTaskUsd;
+    const points = (r.failureRate - naive.failureRate) * 100;
+    const met = ratio <= GOAL.costRatio && points <= GOAL.failurePoints;
+    return `${r.name}: cost per successful task ÷ naive = **${ratio.toFixed(3)}×** (goal ≤ ${GOAL.costRatio}×); failed tasks ${points >= 0 ? '+' : ''}${points.toFixed(1)} points (goal ≤ +${GOAL.failurePoints}). Goal **${met ? 'met' : 'not met'}**.`;
+  };
   return [
     '| run | requests (= tasks) | failed tasks | total cost | per request | per successful task | upstream calls | answered by large | cache hits | p50 ms | p95 ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
-    `Cost per successful task: gateway ÷ naive = **${ratio.toFixed(3)}×** (goal ≤ ${GOAL.costRatio}×); failed tasks ${points >= 0 ? '+' : ''}${points.toFixed(1)} points (goal ≤ +${GOAL.failurePoints}). Goal **${met ? 'met' : 'not met'}**.`,
+    ...[gw, ...(learned ? [learned] : [])].map((r) => `- ${verdict(r)}`),
   ].join('\n');
 }
 
@@ -160,18 +165,20 @@ async function main(): Promise<void> {
     const hard = sequence.filter((k) => !items[k]!.small_ok).length;
     log(`cost workload: ${SETTINGS.requests} requests over ${distinct} distinct intents (${hard} hard draws), concurrency ${SETTINGS.concurrency}`);
     const naive = await run('naive', gateway.url, sim);
-    await gateway.setConfig(config, TEST_BINDINGS); // a fresh isolate: empty memory cache
+    await gateway.setConfig(withRouter(config, 'rules'), TEST_BINDINGS); // a fresh isolate: empty memory cache
     const gw = await run('gateway', gateway.url, sim);
-    const table = costTable(naive, gw);
+    await gateway.setConfig(withRouter(config, 'learned'), TEST_BINDINGS);
+    const learned = await run('gateway, learned router', gateway.url, sim);
+    const table = costTable(naive, gw, learned);
     const header =
       `Workload: ${SETTINGS.requests} requests drawn Zipf (s = ${SETTINGS.s}, seed ${SETTINGS.seed}) over the ${items.length} labelled intents of eval/router-set.json ` +
       `(${distinct} distinct drawn; ${hard} draws of hard intents, ${pct(hard / SETTINGS.requests)}); temperature 0, concurrency ${SETTINGS.concurrency}; ` +
       `the sim's small model fails 70% of hard prompts; prices sim-small $0.15/$0.60, sim-large $2.50/$10 per 1M tokens (in/out).`;
     console.log(`${header}\n\n${table}`);
     mkdirSync(`${ROOT}/docs`, { recursive: true });
-    writeFileSync(`${ROOT}/docs/bench-cost.svg`, costChart(naive, gw, GOAL));
+    writeFileSync(`${ROOT}/docs/bench-cost.svg`, costChart(naive, gw, GOAL, learned));
     mkdirSync(`${ROOT}/bench/results`, { recursive: true });
-    writeFileSync(`${ROOT}/bench/results/cost-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, JSON.stringify({ settings: SETTINGS, naive, gateway: gw }, null, 2));
+    writeFileSync(`${ROOT}/bench/results/cost-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, JSON.stringify({ settings: SETTINGS, naive, gateway: gw, learned }, null, 2));
   } finally {
     await gateway.close();
     await sim.close();

@@ -114,3 +114,18 @@ describe.skipIf(skipWithoutRedis())('usdPerDay on real Redis', () => {
     }
   });
 });
+
+describe('a stream cut after tokens flowed', () => {
+  const c = gatewaySuite((url) => testConfig({ providerUrl: url }));
+  it('is still charged: its usage estimated from what streamed and priced (spend limits and stats see it)', async () => {
+    c.provider.setFaults('east', { firstTokenMs: 1, interTokenMs: 0, cutAfterTokens: 10 });
+    const res = await chat(c.gateway.url, { stream: true });
+    await res.text();
+    await expect.poll(() => c.gateway.requestLogs().find((l) => l.request_id === res.headers.get('x-request-id'))).toMatchObject({
+      usage_estimated: true,
+      cost_usd: expect.any(Number),
+    });
+    const log = c.gateway.requestLogs().find((l) => l.request_id === res.headers.get('x-request-id'))!;
+    expect(log.cost_usd as number).toBeGreaterThan(0);
+  });
+});

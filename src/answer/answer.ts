@@ -67,10 +67,7 @@ export async function answer(plan: AnswerPlan, deps: AnswerDeps, sink: AnswerSin
       escalated = { from: served.model.id, reason: why };
       trace.set('cascade', true);
       trace.set('cascade_reason', why);
-      const usage = trace.usage;
-      trace.usage = undefined;
-      const second = await attempt(plan, deps, body, signal, undefined, true, cascade.to);
-      trace.usage = addUsage(usage, trace.usage);
+      const second = await another(trace, () => attempt(plan, deps, body, signal, undefined, true, cascade.to));
       ({ served } = second);
       cost += second.cost;
       trace.set('cost_usd', cost);
@@ -79,13 +76,11 @@ export async function answer(plan: AnswerPlan, deps: AnswerDeps, sink: AnswerSin
     if (contract && assembled) {
       let verdict = checkAnswer(contract, assembled);
       let reasked = false;
-      if (verdict.outcome === 'invalid' && holdBack && !escalated && deps.reask()) {
+      // A re-ask asks for one answer: with n > 1 an invalid choice is a 422 rather than a reshaped reply.
+      if (verdict.outcome === 'invalid' && holdBack && !escalated && (plan.chat.n ?? 1) === 1 && deps.reask()) {
         reasked = true;
         trace.set('contract_reask', true);
-        const usage = trace.usage;
-        trace.usage = undefined;
-        const second = await attempt(plan, deps, reaskBody(body, assembled, verdict.errors), signal, undefined, true);
-        trace.usage = addUsage(usage, trace.usage);
+        const second = await another(trace, () => attempt(plan, deps, reaskBody(body, assembled!, verdict.errors), signal, undefined, true));
         ({ served } = second);
         cost += second.cost;
         trace.set('cost_usd', cost);
@@ -139,11 +134,35 @@ async function attempt(plan: AnswerPlan, deps: AnswerDeps, body: Record<string, 
     // An escalated answer is named for the model it was escalated to.
     const assembled = assembler && { ...assembler.result(id, created, to?.id ?? model), usage: trace.usage };
     return { served, cost, assembled };
-  } finally {
+  } catch (err) {
+    // An answer that failed or was cut after tokens flowed was still billed: its usage (reported,
+    // or estimated from what streamed) is priced at the model it was asked of and added to the
+    // request's cost, so spend limits, stats and tasks see it.
     if (!trace.usage && streamed()) {
       trace.usage = estimateUsage(body.messages as Array<{ content?: unknown }>, streamed());
       trace.set('usage_estimated', true);
     }
+    if (trace.usage) {
+      const model = to ?? plan.resolved.model;
+      const partial = costUsd(trace.usage, pricesFor(model, model.endpoints[0] ?? {}));
+      const before = typeof trace.fields.cost_usd === 'number' ? trace.fields.cost_usd : 0;
+      trace.set('cost_usd', Math.round((before + partial) * 1e10) / 1e10);
+    }
+    throw err;
+  }
+}
+
+/**
+ * A second provider call for the same request (a cascade or a re-ask): its usage is added to the
+ * first's whether it succeeds or fails, so neither call's tokens are lost to rate limits or cost.
+ */
+async function another<T>(trace: Trace, call: () => Promise<T>): Promise<T> {
+  const usage = trace.usage;
+  trace.usage = undefined;
+  try {
+    return await call();
+  } finally {
+    trace.usage = addUsage(usage, trace.usage);
   }
 }
 

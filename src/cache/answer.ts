@@ -48,7 +48,8 @@ export function isFinished(answer: CachedAnswer): boolean {
 
 /** A complete answer only (what may be stored): every choice finished, none truncated by max_tokens. */
 export function isComplete(answer: CachedAnswer): boolean {
-  return isFinished(answer) && answer.choices.every((c) => c.finish_reason !== 'length');
+  // Only an answer that ended on its own: `length` and `content_filter` cut it short (§5).
+  return isFinished(answer) && answer.choices.every((c) => c.finish_reason === 'stop' || c.finish_reason === 'tool_calls' || c.finish_reason === 'function_call');
 }
 
 export function replayJson(answer: CachedAnswer, id: string, created: number): Json {

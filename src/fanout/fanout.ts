@@ -155,7 +155,8 @@ async function retrieve(
   }
   const context = packContext(chunks, plan.maxContextTokens);
   recordRetrieval(trace, found.value, context);
-  return { ok: true, value: { context, indexVersion: found.value.indexVersion, embeddingModel: found.value.chunks[0]?.embeddingModel } };
+  // The version asked for, when the origin does not echo one: the answer cache key must change on a flip.
+  return { ok: true, value: { context, indexVersion: found.value.indexVersion ?? deps.indexVersion, embeddingModel: found.value.chunks[0]?.embeddingModel } };
 }
 
 /**

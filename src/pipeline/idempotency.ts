@@ -11,7 +11,7 @@ const MAX_BODY = 256 * 1024;
 /** Response headers worth replaying (the rest belong to the first response only). */
 const KEPT = /^(content-type|cache-control|x-gateway-model|x-gateway-tier|x-gateway-endpoint|x-gateway-degraded)$/;
 /** Outcomes a retry may change: never stored, so the retry runs again. */
-const transient = (status: number) => status >= 500 || status === 408 || status === 429 || status === 499;
+const transient = (status: number) => status >= 500 || status === 408 || status === 422 || status === 429 || status === 499;
 
 /**
  * `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header), per tenant, kept 24 h: the first

@@ -14,11 +14,17 @@ import { resolveModel } from '../routing/resolve-model';
 export function worstCaseUsd(catalog: Catalog, tenant: TenantConfig, chat: ChatRequest, promptTokens: number): number {
   const { model } = resolveModel(catalog, tenant, chat.model, chat);
   const fallback = model.fallback ? catalog.modelById.get(model.fallback) : undefined;
+  // The prompt the provider sees also holds the retrieved context (up to its token budget).
+  const retrieval = chat.gateway?.retrieval;
+  const input = promptTokens + (retrieval ? (retrieval.maxContextTokens ?? catalog.config.retrieval.maxContextTokens) : 0);
   const cost = (m: ModelConfig) => {
-    const output = chat.max_completion_tokens ?? chat.max_tokens ?? m.maxOutputTokens ?? catalog.config.rateLimit.defaultMaxTokens;
+    // Every choice writes up to the limit; a contract may re-ask once (a second full call).
+    const choices = chat.n ?? 1;
+    const calls = chat.response_format?.type === 'json_schema' || chat.tools?.length ? 2 : 1;
+    const output = (chat.max_completion_tokens ?? chat.max_tokens ?? m.maxOutputTokens ?? catalog.config.rateLimit.defaultMaxTokens) * choices * calls;
     const inputPrice = Math.max(m.inputPer1M, m.cacheWritePer1M ?? 0, ...m.endpoints.map((e) => e.prices?.inputPer1M ?? 0));
     const outputPrice = Math.max(m.outputPer1M, m.reasoningPer1M ?? 0, ...m.endpoints.map((e) => Math.max(e.prices?.outputPer1M ?? 0, e.prices?.reasoningPer1M ?? 0)));
-    return (promptTokens * inputPrice + output * outputPrice) / 1e6;
+    return (input * calls * inputPrice + output * outputPrice) / 1e6;
   };
   return Math.max(cost(model), fallback ? cost(fallback) : 0);
 }

@@ -4,6 +4,7 @@ import { formatPath } from '../config';
 import { GatewayError, invalidJson, invalidRequest, statsUnavailable } from '../errors';
 import type { AppEnv } from '../pipeline/context';
 import { shipNow } from '../pipeline/stats';
+import { Admission } from '../ratelimit/admission';
 import { statsObject } from '../stats/client';
 import type { FeedbackResult } from '../stats/tasks';
 import { withTimeout } from '../util/deadlines';
@@ -46,10 +47,12 @@ export async function feedback(c: Context<AppEnv>): Promise<Response> {
     withTimeout(stats.feedback({ tenant: tenant.id, requestId: parsed.data.request_id, success: parsed.data.success, task: parsed.data.task_id, reason: parsed.data.reason }) as Promise<FeedbackResult>, 2000).catch((err: unknown) => {
       throw statsUnavailable(err);
     });
-  // The request may still sit in this isolate's (or, for one shipment interval, another's) figures.
-  await shipNow(c);
+  // Feedback draws from the tenant's interactive bucket like a request: it cannot flood the stats object.
+  await new Admission(catalog.config, state.limits.local, state.limits.globalLimiter(c.env, catalog.config), trace).admit({ tenant, lane: 'interactive', tools: [], reserveTokens: 0 });
   let result: FeedbackResult = await ask();
   if (result.status === 404) {
+    // The request may still sit in this isolate's (or, for one shipment interval, another's) figures.
+    await shipNow(c);
     await new Promise((resolve) => setTimeout(resolve, settings.flushMs + 500));
     result = await ask();
   }

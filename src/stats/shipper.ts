@@ -77,7 +77,11 @@ export class StatsShipper {
     const records = this.records;
     this.pending = new Map();
     this.records = [];
+    // Taken now, not subtracted later: two flushes at once (a feedback's and a scheduled one) never
+    // report the same failures twice or drive the counters below zero.
     const shipping = { flush_failures: this.failures, dropped_requests: this.dropped };
+    this.failures = 0;
+    this.dropped = 0;
     const requests = buckets.reduce((n, b) => n + b.summary.requests, 0);
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
@@ -85,11 +89,9 @@ export class StatsShipper {
         timer = setTimeout(() => reject(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
       });
       await Promise.race([o.send({ buckets, breakers: o.breakers(), shipping, requests: records }), timeout]);
-      this.failures -= shipping.flush_failures;
-      this.dropped -= shipping.dropped_requests;
     } catch (err) {
-      this.failures++;
-      this.dropped += requests;
+      this.failures += shipping.flush_failures + 1;
+      this.dropped += shipping.dropped_requests + requests;
       o.log(
         JSON.stringify({
           msg: 'stats_flush_failed',

@@ -138,7 +138,7 @@ export function foldTrace(s: Summary, t: FoldedTrace): Summary {
   let attemptStart: number | undefined;
   for (const span of t.spans) {
     if (span.name === 'upstream_headers') attemptStart = span.start;
-    if (span.end !== undefined) observe(span.name, span.end - span.start);
+    if (span.end !== undefined) observe(stageName(span.name), span.end - span.start);
   }
   const ttft = num(f.ttft_ms);
   if (ttft !== undefined) {
@@ -150,7 +150,7 @@ export function foldTrace(s: Summary, t: FoldedTrace): Summary {
 
   const cache = str(f.cache);
   if (cache) add(s.cache, cache.startsWith('hit-') ? cache.slice(4) : cache);
-  for (const stage of (str(f.degraded) ?? '').split(',')) if (stage) add(s.degraded, stage);
+  for (const stage of (str(f.degraded) ?? '').split(',')) if (stage) add(s.degraded, stageName(stage));
   for (const layer of (str(f.cache_degraded) ?? '').split(',')) if (layer) add(s.degraded, `cache:${layer}`);
   if (f.ratelimit_redis !== undefined) add(s.degraded, 'ratelimit:redis');
   if (f.idempotency_degraded) add(s.degraded, 'idempotency');
@@ -250,7 +250,11 @@ export function mergeSummary(a: Summary, b: Summary): Summary {
   return a;
 }
 
-const add = (m: Record<string, number>, key: string, n = 1) => void (m[key] = (m[key] ?? 0) + n);
+/** Counts by key; own keys only, so a code named `constructor` or `__proto__` is just a count. */
+const add = (m: Record<string, number>, key: string, n = 1) => {
+  if (key === '__proto__') return;
+  m[key] = (Object.hasOwn(m, key) ? m[key]! : 0) + n;
+};
 const addAll = (a: Record<string, number>, b: Record<string, number>) => {
   for (const [k, n] of Object.entries(b)) add(a, k, n);
 };
@@ -262,4 +266,15 @@ function mergeInto(into: Record<string, HistogramData>, name: string, h: Histogr
   const x = into[name];
   if (x) new Histogram(x).merge(h);
   else into[name] = Histogram.copy(h).data;
+}
+
+/**
+ * A stage's name in the figures: a tool's name comes from the request (`gateway.tools[].name`),
+ * so tool stages are folded into one (`execute_tool`, `tool:<reason>`) — a client must not be able
+ * to grow the summaries with names of its own.
+ */
+function stageName(name: string): string {
+  if (name.startsWith('execute_tool ')) return 'execute_tool';
+  const tool = /^tool:[^:]+:(.+)$/.exec(name);
+  return tool ? `tool:${tool[1]}` : name;
 }
