@@ -131,6 +131,9 @@ describe('a healthy prompt canary', () => {
 
     const want = (v: string) => [...first, ...again].filter((r) => r.variant === v).length + byTask.filter((r) => r.variant === v).length;
     await expect.poll(async () => (await stats(s.gateway.url)).canaries['rag-v3']?.candidate.tasks_succeeded, { timeout: 10_000 }).toBe(3);
+    // Every request shipped (a shipment may trail the feedback's answer by one flush).
+    const total = want('rag-v3:candidate') + want('rag-v3:control') + 1; // + the stream
+    await expect.poll(async () => { const v = (await stats(s.gateway.url)).canaries['rag-v3']; return v.control.requests + v.candidate.requests; }, { timeout: 10_000 }).toBe(total);
     const view = (await stats(s.gateway.url)).canaries['rag-v3'];
     expect(view).toMatchObject({ kind: 'prompt', from: 'rag-answer@2', to: 'rag-answer@3', percent: 30, state: 'active', reason: null });
     expect(view.candidate.requests).toBeGreaterThanOrEqual(want('rag-v3:candidate'));
