@@ -2,7 +2,7 @@
 // worker in the same runtime can cost.
 //
 //   npm run bench     (= node bench/run.ts; Node ≥ 22.18 runs the .ts: put node_modules/.bin first
-//                      on PATH for the bundled Node 22; about 8½ minutes with the defaults)
+//                      on PATH for the bundled Node 22; about 9½ minutes with the defaults, 8½ without the peer)
 //   npm run bench -- --only observability    (phase 6 alone: about 4 minutes)
 //   npm run bench -- --only paths            (phases 1–3 alone: the four paths side by side)
 //   npm run bench:peer:install               (once: installs the peer into bench/peer/, apart from
