@@ -18,6 +18,8 @@ export interface BenchResults {
   gatewayStages: Record<number, Record<string, Summary>>;
   saturated: SaturatedResult[];
   ttfb: TtfbResult[];
+  /** The peer path (bench/peer.ts): its version, or why it was skipped. Absent in results saved before it existed. */
+  peer?: { version?: string; skipped?: string };
   /** Absent in results saved before the fan-out phase existed. */
   fanout?: FanoutResult;
   /** Absent in results saved before the cache phase existed. */
@@ -41,10 +43,12 @@ export function renderReport(r: BenchResults): string {
     `Runtime: workerd ${env.workerd} via the Miniflare ${env.miniflare} API (compatibility date ${env.compatibilityDate}, flags ${env.compatibilityFlags}); ` +
       `load generator and simulated provider on Node ${env.node} (the sim in its own process); ${env.cpus} × ${env.cpuModel}, shared and noisy. ` +
       `Gateway commit ${env.commit}. All traffic on 127.0.0.1. The sim answers ${r.settings.tokens} tokens with no delays unless stated. ` +
-      (r.paced.length ? `**direct** = the sim itself, **floor** = a pass-through worker (bench/floor-worker.js) in the same runtime, **gateway** = the built worker. ` : '') +
+      (r.paced.length ? `**direct** = the sim itself, **floor** = a pass-through worker (bench/floor-worker.js) in the same runtime, **gateway** = the built worker` +
+        (r.peer?.version ? `, **peer** = the Portkey AI gateway (@portkey-ai/gateway ${r.peer.version} from npm, hono pinned to 4.9.7) on Node, its own process, forwarding to the same sim. ` : '. ') : '') +
       `Compare within this run only; latencies in ms.`,
     '',
   );
+  if (r.peer?.skipped) out.push(`**The peer was skipped: ${r.peer.skipped}.**`, '');
 
   const direct = (list: { path: string }[]) => list.find((x) => x.path === 'direct');
 
@@ -80,20 +84,24 @@ export function renderReport(r: BenchResults): string {
 
   // Saturated throughput
   if (r.saturated.length) {
-    out.push(`**Saturated throughput, non-stream** — autocannon, closed loop, ${r.settings.satSeconds} s per point. CPU = ms of CPU per 2xx response (utime+stime from /proc), for the path's workerd, the sim, and this Node process (autocannon plus Miniflare's Node side, which receives workerd's log lines); workerd RSS after the point.`, '');
-    out.push(...head(['path', 'conns', 'req/s', 'p50', 'p99', 'vs direct', 'vs floor', 'workerd CPU ms/req', 'sim CPU ms/req', 'node CPU ms/req', 'workerd RSS MiB', 'non-2xx / errors']));
+    const hasPeer = r.saturated.some((x) => x.path === 'peer');
+    out.push(`**Saturated throughput, non-stream** — autocannon, closed loop, ${r.settings.satSeconds} s per point. CPU = ms of CPU per 2xx response (utime+stime from /proc), for the path's server ` +
+      `(its workerd${hasPeer ? ', or the peer\'s Node process' : ''}), the sim, and this Node process (autocannon plus Miniflare's Node side, which receives workerd's log lines); the server's RSS after the point.`, '');
+    out.push(...head(['path', 'conns', 'req/s', 'p50', 'p99', 'vs direct', 'vs floor', ...(hasPeer ? ['vs peer'] : []), 'server CPU ms/req', 'sim CPU ms/req', 'node CPU ms/req', 'server RSS MiB', 'non-2xx / errors']));
     for (const s of r.saturated) {
       const peers = r.saturated.filter((x) => x.connections === s.connections);
       const dd = peers.find((x) => x.path === 'direct');
       const ff = peers.find((x) => x.path === 'floor');
+      const pp = peers.find((x) => x.path === 'peer');
       out.push(row([
         s.path, s.connections, s.rps.toFixed(0), ms(s.latencyMs.p50), ms(s.latencyMs.p99),
-        s.path === 'direct' ? '' : ratio(s.rps, dd?.rps), s.path === 'gateway' ? ratio(s.rps, ff?.rps) : '',
-        s.path === 'direct' ? '—' : ms(s.cpuMsPerReq.workerd), ms(s.cpuMsPerReq.sim), ms(s.cpuMsPerReq.loadgen),
-        s.path === 'direct' ? '—' : (s.rssMiB.workerd ?? NaN).toFixed(0), `${s.non2xx} / ${s.errors + s.timeouts}`,
+        s.path === 'direct' ? '' : ratio(s.rps, dd?.rps), s.path === 'gateway' || s.path === 'peer' ? ratio(s.rps, ff?.rps) : '',
+        ...(hasPeer ? [s.path === 'gateway' ? ratio(s.rps, pp?.rps) : ''] : []),
+        s.path === 'direct' ? '—' : ms(serverCpu(s)), ms(s.cpuMsPerReq.sim), ms(s.cpuMsPerReq.loadgen),
+        s.path === 'direct' ? '—' : (s.rssMiB[serverRole(s)] ?? NaN).toFixed(0), `${s.non2xx} / ${s.errors + s.timeouts}`,
       ]));
     }
-    out.push('', `workerd RSS when idle, before any load: ${Object.entries(r.idleRssMiB).map(([k, v]) => `${k} ${v.toFixed(0)} MiB`).join(', ')}.`, '');
+    out.push('', `Server RSS when idle, before any load: ${Object.entries(r.idleRssMiB).map(([k, v]) => `${k} ${v.toFixed(0)} MiB`).join(', ')}.`, '');
   }
 
   // TTFB
@@ -112,10 +120,63 @@ export function renderReport(r: BenchResults): string {
     }
     out.push('');
   }
+  out.push(...renderAgainst(r));
   if (r.fanout) out.push(...renderFanout(r.fanout));
   if (r.cache) out.push(...renderCache(r.cache, r.saturated));
   if (r.observability) out.push(...renderObservability(r.observability));
   return out.join('\n');
+}
+
+const serverRole = (s: SaturatedResult) => (s.path === 'peer' ? 'peer' : 'workerd');
+const serverCpu = (s: SaturatedResult) => s.cpuMsPerReq[serverRole(s)];
+
+/**
+ * The headline: the gateway against the floor (the runtime's own limit) and the peer, per figure,
+ * as ratios (only where both sides are positive: an added latency at or below zero has no ratio).
+ */
+function renderAgainst(r: BenchResults): string[] {
+  const paths = ['floor', 'peer', 'gateway'];
+  if (!r.paced.some((p) => p.path === 'peer') && !r.saturated.some((p) => p.path === 'peer') && !r.ttfb.some((p) => p.path === 'peer')) return [];
+  const q = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && a > 0 && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+  const rows: string[] = [];
+  const line = (label: string, v: Record<string, number | undefined>, fmt: (x: number | undefined) => string) =>
+    rows.push(row([label, ...paths.map((p) => fmt(v[p])), q(v.gateway, v.floor), q(v.gateway, v.peer)]));
+  for (const rate of r.settings.rates as number[]) {
+    const runs = r.paced.filter((p) => p.rate === rate);
+    const d = runs.find((p) => p.path === 'direct');
+    if (!d) continue;
+    const added = (k: 'p50' | 'p99') => Object.fromEntries(paths.map((p) => {
+      const x = runs.find((y) => y.path === p);
+      return [p, x ? x.latencyMs[k] - d.latencyMs[k] : undefined];
+    }));
+    line(`paced ${rate} req/s: added p50 (ms)`, added('p50'), plus);
+    line(`paced ${rate} req/s: added p99 (ms)`, added('p99'), plus);
+  }
+  for (const c of [...new Set(r.saturated.map((s) => s.connections))]) {
+    const at = (p: string) => r.saturated.find((s) => s.connections === c && s.path === p);
+    line(`saturated ${c} conn${c === 1 ? '' : 's'}: req/s`, Object.fromEntries(paths.map((p) => [p, at(p)?.rps])), (x) => (x === undefined ? '—' : x.toFixed(0)));
+    line(`saturated ${c} conn${c === 1 ? '' : 's'}: server CPU ms/req`, Object.fromEntries(paths.map((p) => { const s = at(p); return [p, s && serverCpu(s)]; })), ms);
+  }
+  const d = r.ttfb.find((t) => t.path === 'direct');
+  if (d) {
+    for (const [label, field] of [['first byte', 'firstByteMs'], ['first token', 'firstContentMs']] as const) {
+      for (const k of ['p50', 'p99'] as const) {
+        line(`stream: added ${label} ${k} (ms)`, Object.fromEntries(paths.map((p) => {
+          const t = r.ttfb.find((x) => x.path === p);
+          return [p, t ? t[field][k] - d[field][k] : undefined];
+        })), plus);
+      }
+    }
+  }
+  return [
+    `**The gateway against the floor and the peer** — from the tables above; added = over direct in the same phase. ` +
+      `For req/s a ratio above 1 is better; for CPU and added latency, below 1. A ratio is left out (—) where either side is at or below zero. ` +
+      `First byte = the first body byte of the SSE stream (the gateway sends one before the provider answers); first token = the first chunk with content.`,
+    '',
+    ...head(['figure', 'floor', 'peer', 'gateway', 'gateway ÷ floor', 'gateway ÷ peer']),
+    ...rows,
+    '',
+  ];
 }
 
 const FANOUT_LABELS: Record<string, string> = { serial: 'serial (direct)', parallel: 'parallel floor (direct)', gateway: 'gateway' };

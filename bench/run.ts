@@ -2,21 +2,28 @@
 // worker in the same runtime can cost.
 //
 //   npm run bench     (= node bench/run.ts; Node ≥ 22.18 runs the .ts: put node_modules/.bin first
-//                      on PATH for the bundled Node 22; about 8½ minutes with the defaults)
+//                      on PATH for the bundled Node 22; about 9½ minutes with the defaults, 8½ without the peer)
 //   npm run bench -- --only observability    (phase 6 alone: about 4 minutes)
+//   npm run bench -- --only paths            (phases 1–3 alone: the four paths side by side)
+//   npm run bench:peer:install               (once: installs the peer into bench/peer/, apart from
+//                                             the project's dependencies; without it the bench skips
+//                                             the peer, loudly)
 //
-// One simulated provider and origin (`node sim/main.ts`, its own process, ephemeral ports) and three
+// One simulated provider and origin (`node sim/main.ts`, its own process, ephemeral ports) and four
 // paths to the provider, all on 127.0.0.1 and all to the sim's `east` scope:
 //   direct  — the sim itself;
 //   floor   — bench/floor-worker.js, a pass-through worker, in workerd via Miniflare (bench/floor.ts);
-//   gateway — the worker as `wrangler deploy` builds it, via test/harness/gateway.ts.
+//   gateway — the worker as `wrangler deploy` builds it, via test/harness/gateway.ts;
+//   peer    — the Portkey AI gateway from npm (bench/peer.ts), a Node process of its own, told per
+//             request to forward to the same sim (`x-portkey-provider: openai`, `x-portkey-custom-host`).
 // Phases, each path back to back within the phase so they share the machine's current noise:
 //   1. paced latency, non-stream: open loop at each of BENCH_RATE req/s (50,200) for BENCH_SECONDS
 //      (10) s; latency = response fully read − actual send; plus "direct (SSE)" as a reference
 //      (the sim streaming, as the gateway always asks it to) at the first rate;
 //   2. saturated throughput, non-stream: autocannon at BENCH_CONNECTIONS (1,8,32) connections,
-//      BENCH_SAT_SECONDS (5) s each; req/s, p50/p99, and CPU ms per request of workerd, the sim and
-//      this process from /proc/<pid>/stat, workerd RSS from /proc/<pid>/status;
+//      BENCH_SAT_SECONDS (5) s each; req/s, p50/p99, and CPU ms per request of the path's server
+//      (workerd, or the peer's Node process), the sim and this process from /proc/<pid>/stat, the
+//      server's RSS from /proc/<pid>/status;
 //   3. time to first byte, stream: BENCH_TTFB_REQUESTS (200) at concurrency BENCH_TTFB_CONCURRENCY
 //      (4) with the sim's first token delayed BENCH_TTFB_FIRST_TOKEN_MS (100) ms;
 //   4. fan-out TTFT, stream (bench/fanout.ts): BENCH_FANOUT_REQUESTS (100) per path at concurrency
@@ -57,6 +64,7 @@ import { ROOT } from '../test/harness/paths.ts';
 import { keepAliveAgent, post, chatBody } from './client.ts';
 import type { Target } from './client.ts';
 import { startFloor } from './floor.ts';
+import { peerMissing, peerVersion, startPeer, PEER_INSTALL } from './peer.ts';
 import { runPaced, warmUp } from './paced.ts';
 import type { PacedResult } from './paced.ts';
 import { childPids, rssMiB } from './procstat.ts';
@@ -137,7 +145,7 @@ const observabilitySettings: ObservabilitySettings = {
   ...(process.env.BENCH_OBS_VARIANTS ? { variants: process.env.BENCH_OBS_VARIANTS.split(',').map((v) => v.trim()) } : {}),
 };
 /** The phases that can run alone (`--only <phase>` or BENCH_ONLY). */
-const ALONE = ['observability'] as const;
+const ALONE = ['observability', 'paths'] as const;
 const only = (() => {
   const at = process.argv.indexOf('--only');
   const value = at >= 0 ? process.argv[at + 1] : process.env.BENCH_ONLY || undefined;
@@ -173,6 +181,7 @@ function environment(): Record<string, string | number> {
     miniflare: packageVersion('miniflare'),
     wrangler: packageVersion('wrangler'),
     autocannon: packageVersion('autocannon'),
+    peer: `@portkey-ai/gateway ${peerVersion()}`,
     compatibilityDate: String(compatibilityDate),
     compatibilityFlags: ((compatibilityFlags as string[] | undefined) ?? []).join(', ') || 'none',
     cpus: cpus().length,
@@ -227,16 +236,33 @@ async function main(): Promise<BenchResults> {
   const gatewayPids = newWorkerd();
   log(`floor at ${floor.url} (workerd ${floorPids.join(',')}), gateway at ${gateway.url} (workerd ${gatewayPids.join(',')})`);
   if (!floorPids.length || !gatewayPids.length) throw new Error('could not find the workerd processes Miniflare started');
-  const idleRssMiB = {
+  const peerSkipped = peerMissing();
+  const peer = peerSkipped ? undefined : await startPeer(upstream);
+  if (peer) {
+    cleanups.add('peer', peer.close);
+    log(`peer (@portkey-ai/gateway ${peer.version}) at ${peer.url} (node ${peer.pid})`);
+  } else {
+    const bar = '!'.repeat(100);
+    log(`${bar}\n!!! SKIPPING THE PEER: ${peerSkipped}.\n!!! The tables will have no peer rows. Install it with: ${PEER_INSTALL}\n${bar}`);
+  }
+  const idleRssMiB: Record<string, number> = {
     floor: floorPids.reduce((s, p) => s + rssMiB(p), 0),
     gateway: gatewayPids.reduce((s, p) => s + rssMiB(p), 0),
+    ...(peer ? { peer: rssMiB(peer.pid) } : {}),
   };
 
   const direct: Target = { name: 'direct', url: `${upstream}/chat/completions`, headers: {} };
   const floorT: Target = { name: 'floor', url: `${floor.url}/v1/chat/completions`, headers: {} };
   const gatewayT: Target = { name: 'gateway', url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${TENANT_KEY}` } };
-  const targets = [direct, floorT, gatewayT];
-  const workerdOf: Record<string, number[]> = { direct: [], floor: floorPids, gateway: gatewayPids };
+  const peerT: Target | undefined = peer && { name: 'peer', url: `${peer.url}/v1/chat/completions`, headers: peer.headers };
+  const targets = [direct, floorT, gatewayT, ...(peerT ? [peerT] : [])];
+  // The server process(es) behind each path, by role: workerd for the workers, the peer's Node process.
+  const serverOf: Record<string, Record<string, number[]>> = {
+    direct: { workerd: [] },
+    floor: { workerd: floorPids },
+    gateway: { workerd: gatewayPids },
+    ...(peer ? { peer: { peer: [peer.pid] } } : {}),
+  };
 
   // Each path must answer a real completion before anything is timed.
   await simFaults(sim, 0);
@@ -259,7 +285,7 @@ async function main(): Promise<BenchResults> {
   const directSse: Target = { ...direct, name: 'direct (SSE)' };
   for (const rate of settings.rates) {
     // The SSE reference once, at the first rate: it only says what streaming costs the sim.
-    for (const t of rate === settings.rates[0] ? [direct, directSse, floorT, gatewayT] : targets) {
+    for (const t of rate === settings.rates[0] ? [direct, directSse, ...targets.slice(1)] : targets) {
       await simFaults(sim, 0);
       log(`paced ${t.name}: ${rate} req/s × ${settings.seconds} s`);
       const agent = keepAliveAgent();
@@ -279,7 +305,7 @@ async function main(): Promise<BenchResults> {
     for (const t of targets) {
       await simFaults(sim, 0);
       log(`saturated ${t.name}: ${c} connections × ${settings.satSeconds} s`);
-      saturated.push(await runSaturated(t, c, settings.satSeconds, { workerd: workerdOf[t.name]!, sim: [sim.pid], loadgen: [] }));
+      saturated.push(await runSaturated(t, c, settings.satSeconds, { ...serverOf[t.name]!, sim: [sim.pid], loadgen: [] }));
     }
   }
 
@@ -294,6 +320,21 @@ async function main(): Promise<BenchResults> {
     agent.destroy();
   }
   await sim.reset();
+  const peerInfo = peer ? { version: peer.version } : { skipped: peerSkipped! };
+  await peer?.close(); // the later phases do not use it: give its core back (closing again at cleanup is a no-op)
+  const phases1to3 = (): BenchResults => ({
+    startedAt: startedAt.toISOString(),
+    durationS: (performance.now() - t0) / 1000,
+    environment: env,
+    settings: { ...settings, scope: SCOPE, ...(only ? { only } : {}) },
+    idleRssMiB,
+    paced,
+    gatewayStages,
+    saturated,
+    ttfb,
+    peer: peerInfo,
+  });
+  if (only === 'paths') return phases1to3();
 
   // 4. Fan-out TTFT: retrieval and a tool at the origin before the model, serial / parallel / gateway.
   const fanout = await runFanout(sim, {
@@ -313,20 +354,7 @@ async function main(): Promise<BenchResults> {
   // 6. Observability: trace export and stats on vs off, and with the collector or the stats object failing.
   const observability = await observabilityPhase();
 
-  return {
-    startedAt: startedAt.toISOString(),
-    durationS: (performance.now() - t0) / 1000,
-    environment: env,
-    settings: { ...settings, scope: SCOPE },
-    idleRssMiB,
-    paced,
-    gatewayStages,
-    saturated,
-    ttfb,
-    fanout,
-    cache,
-    observability,
-  };
+  return { ...phases1to3(), fanout, cache, observability };
 }
 
 let exitCode = 0;
