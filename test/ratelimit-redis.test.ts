@@ -7,6 +7,7 @@ import { parseConfig, type Config, type TenantConfig } from '../src/config';
 import { Admission } from '../src/ratelimit/admission';
 import { GlobalLimiter } from '../src/ratelimit/global-limiter';
 import { LocalLimiter } from '../src/ratelimit/local-limiter';
+import { RedisSpendLedger } from '../src/ratelimit/spend';
 import { Trace } from '../src/telemetry/trace';
 import { systemClock } from '../src/util/clock';
 import { assertRedisInCI, skipWithoutRedis, startUpstash, type RedisServer, type Upstash, type UpstashBridge } from './harness/redis.ts';
@@ -91,4 +92,31 @@ describe.skipIf(skipWithoutRedis())('global limits on real Redis', () => {
       }
     });
   }
+});
+
+describe.skipIf(skipWithoutRedis())('the spend ledger on real Redis', () => {
+  let upstash: Upstash;
+  beforeAll(async () => {
+    upstash = await startUpstash('gw-spend-ledger');
+  });
+  afterAll(() => upstash?.close());
+
+  it('a reservation that landed after its caller gave up is undone exactly once; a settled one never', async () => {
+    const redis = new Redis({ url: upstash.bridge.url, token: 'gw-spend-ledger', retry: false, enableTelemetry: false });
+    const ledger = new RedisSpendLedger(redis, 5000);
+    const key = `gw:spend:t-${Date.now()}:2026-11-29`;
+    expect(await ledger.reserve(key, 700, 1000, 60, `${key}:r:1`)).toEqual({ ok: true, spent: 700 });
+    await ledger.compensate(`${key}`, `${key}:r:1`);
+    await ledger.compensate(`${key}`, `${key}:r:1`);
+    expect(Number(await redis.get(key))).toBe(0);
+    // A settled reservation: its marker is gone, compensation is a no-op.
+    await ledger.reserve(key, 500, 1000, 60, `${key}:r:2`);
+    await ledger.adjust(key, 300 - 500, 60, `${key}:r:2`);
+    await ledger.compensate(key, `${key}:r:2`);
+    expect(Number(await redis.get(key))).toBe(300);
+    // Refused: nothing reserved, nothing marked.
+    expect((await ledger.reserve(key, 800, 1000, 60, `${key}:r:3`)).ok).toBe(false);
+    await ledger.compensate(key, `${key}:r:3`);
+    expect(Number(await redis.get(key))).toBe(300);
+  });
 });

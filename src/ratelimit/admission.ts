@@ -104,11 +104,16 @@ export class Admission {
     const nano = toNano(reserveUsd);
     const limitNano = Math.round(limitUsd * NANO);
     let ledger = this.spend?.shared ?? this.spend!.local;
+    // Names this reservation on the shared ledger: if Redis answers too late, the reservation may
+    // still have landed there — it is then undone at the request's end, exactly once.
+    const token = `${key}:r:${this.trace.requestId}`;
+    let orphan: SpendLedger | undefined;
     let result;
     try {
-      result = await ledger.reserve(key, nano, limitNano, ttl);
+      result = await ledger.reserve(key, nano, limitNano, ttl, token);
     } catch (err) {
       if (!(err instanceof LimiterUnavailable)) throw err;
+      orphan = ledger;
       const failOpen = this.failOpen(lane);
       this.trace.set('spend_redis', failOpen ? 'fail-open' : 'fail-closed');
       if (!failOpen) throw new GatewayError('The spend limiter is unavailable; retry shortly.', { status: 503, code: 'rate_limiter_unavailable', retryAfter: 1, param: 'usd_per_day' });
@@ -131,7 +136,10 @@ export class Admission {
     this.trace.set('spend_reserved_usd', nano / NANO);
     return {
       headers: headers(result.spent),
-      settle: (costUsd: number) => ledger.adjust(key, toNano(costUsd) - nano, ttl).catch(() => this.trace.set('spend_settle_failed', true)),
+      settle: async (costUsd: number) => {
+        if (orphan?.compensate) await orphan.compensate(key, token).catch(() => this.trace.set('spend_compensate_failed', true));
+        await ledger.adjust(key, toNano(costUsd) - nano, ttl, ledger === orphan ? undefined : token).catch(() => this.trace.set('spend_settle_failed', true));
+      },
     };
   }
 

@@ -12,10 +12,16 @@ export interface SpendResult {
   spent: number;
 }
 
-/** A tenant's spend for a day: reserve against a limit atomically; adjust without one. */
+/**
+ * A tenant's spend for a day: reserve against a limit atomically; adjust without one. `token`
+ * names one reservation, so one that may have landed after its caller gave up can be undone
+ * exactly once (`compensate`), never twice and never when it did not land.
+ */
 export interface SpendLedger {
-  reserve(key: string, nano: number, limitNano: number, ttlSeconds: number): Promise<SpendResult>;
-  adjust(key: string, deltaNano: number, ttlSeconds: number): Promise<void>;
+  reserve(key: string, nano: number, limitNano: number, ttlSeconds: number, token?: string): Promise<SpendResult>;
+  adjust(key: string, deltaNano: number, ttlSeconds: number, token?: string): Promise<void>;
+  /** Gives back a reservation made under `token` that was never settled (no-op if there is none). */
+  compensate?(key: string, token: string): Promise<void>;
 }
 
 /**
@@ -29,10 +35,20 @@ local limit = tonumber(ARGV[2])
 if limit > 0 and amount > 0 and spent + amount > limit then return {0, spent} end
 spent = redis.call('INCRBY', KEYS[1], amount)
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+if KEYS[2] then
+  if ARGV[4] == 'reserve' then redis.call('SET', KEYS[2], amount, 'EX', ARGV[3]) else redis.call('DEL', KEYS[2]) end
+end
 return {1, spent}`;
+
+/** Undoes a reservation still marked under its token, once (the marker goes with it). */
+export const COMPENSATE_SCRIPT = `local n = tonumber(redis.call('GET', KEYS[2]) or '0')
+if n > 0 then redis.call('DECRBY', KEYS[1], n) end
+redis.call('DEL', KEYS[2])
+return n`;
 
 export class RedisSpendLedger implements SpendLedger {
   private readonly script;
+  private readonly undo;
 
   constructor(
     redis: Redis,
@@ -40,15 +56,21 @@ export class RedisSpendLedger implements SpendLedger {
   ) {
     // createScript runs EVALSHA and falls back to EVAL once on NOSCRIPT.
     this.script = redis.createScript<[number, number]>(SPEND_SCRIPT);
+    this.undo = redis.createScript<number>(COMPENSATE_SCRIPT);
   }
 
-  async reserve(key: string, nano: number, limitNano: number, ttlSeconds: number): Promise<SpendResult> {
-    const [ok, spent] = await this.call(this.script.exec([key], [String(nano), String(limitNano), String(ttlSeconds)]));
+  async reserve(key: string, nano: number, limitNano: number, ttlSeconds: number, token?: string): Promise<SpendResult> {
+    const [ok, spent] = await this.call(this.script.exec(token ? [key, token] : [key], [String(nano), String(limitNano), String(ttlSeconds), 'reserve']));
     return { ok: ok === 1, spent: Number(spent) };
   }
 
-  async adjust(key: string, deltaNano: number, ttlSeconds: number): Promise<void> {
-    if (deltaNano !== 0) await this.call(this.script.exec([key], [String(deltaNano), '0', String(ttlSeconds)]));
+  async adjust(key: string, deltaNano: number, ttlSeconds: number, token?: string): Promise<void> {
+    // Settling clears the reservation's marker in the same step, so it can no longer be undone.
+    if (deltaNano !== 0 || token) await this.call(this.script.exec(token ? [key, token] : [key], [String(deltaNano), '0', String(ttlSeconds), 'settle']));
+  }
+
+  async compensate(key: string, token: string): Promise<void> {
+    await this.call(this.undo.exec([key, token], []));
   }
 
   private async call<T>(work: Promise<T>): Promise<T> {
