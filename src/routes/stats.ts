@@ -3,6 +3,7 @@ import { STATS_WINDOWS, type StatsWindow } from '../config';
 import { invalidRequest, statsUnavailable } from '../errors';
 import type { AppEnv } from '../pipeline/context';
 import { statsObject } from '../stats/client';
+import { withTimeout } from '../util/deadlines';
 
 /** How long /admin/stats waits for the stats object. */
 const TIMEOUT_MS = 5000;
@@ -18,15 +19,8 @@ export async function adminStats(c: Context<AppEnv>): Promise<Response> {
   }
   const stats = statsObject(c.env);
   if (!stats) throw statsUnavailable(new Error('no GATEWAY_STATS binding'));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-    });
-    return c.json(await Promise.race([stats.stats(window as StatsWindow), timeout]));
-  } catch (err) {
+  const view = await withTimeout(stats.stats(window as StatsWindow), TIMEOUT_MS).catch((err: unknown) => {
     throw statsUnavailable(err);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
+  });
+  return c.json(view);
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../util/clock';
+import { withTimeout } from '../util/deadlines';
 import type { Shipment } from './store';
 import type { RequestRecord } from './tasks';
 import { emptySummary, foldShadow, foldTrace, type FoldedTrace, type Summary } from './summary';
@@ -83,12 +84,8 @@ export class StatsShipper {
     this.failures = 0;
     this.dropped = 0;
     const requests = buckets.reduce((n, b) => n + b.summary.requests, 0);
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
-      });
-      await Promise.race([o.send({ buckets, breakers: o.breakers(), shipping, requests: records }), timeout]);
+      await withTimeout(o.send({ buckets, breakers: o.breakers(), shipping, requests: records }), o.timeoutMs, () => new Error(`no answer within ${o.timeoutMs} ms`));
     } catch (err) {
       this.failures += shipping.flush_failures + 1;
       this.dropped += shipping.dropped_requests + requests;
@@ -101,8 +98,6 @@ export class StatsShipper {
           dropped_requests: this.dropped,
         }),
       );
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
     }
   }
 }
