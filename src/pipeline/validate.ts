@@ -49,10 +49,15 @@ export function validateEmbeddingsRequest(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** A JSON body checked against a schema, for routes without a stage of their own (a 400 naming the field). */
+export async function readJsonBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S, maxBytes?: number): Promise<z.infer<S>> {
+  return parse(schema, await readJson(c, maxBytes));
+}
+
 /** The body, size and time bounded, parsed, its nesting bounded before anything walks it. */
-async function readJson(c: Context<AppEnv>): Promise<unknown> {
+async function readJson(c: Context<AppEnv>, maxBytes?: number): Promise<unknown> {
   const { maxBodyBytes, maxJsonDepth, budgets } = c.var.catalog.config;
-  const text = await readBody(c.req.raw, maxBodyBytes, budgets.requestBodyMs);
+  const text = await readBody(c.req.raw, maxBytes ?? maxBodyBytes, budgets.requestBodyMs);
   let json: unknown;
   try {
     json = JSON.parse(text);

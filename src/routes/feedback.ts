@@ -1,14 +1,13 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { formatPath } from '../config';
-import { GatewayError, invalidJson, invalidRequest, statsUnavailable } from '../errors';
+import { GatewayError, statsUnavailable } from '../errors';
 import type { AppEnv } from '../pipeline/context';
 import { shipNow } from '../pipeline/stats';
+import { readJsonBody } from '../pipeline/validate';
 import { Admission } from '../ratelimit/admission';
 import { statsObject } from '../stats/client';
 import type { FeedbackResult } from '../stats/tasks';
 import { withTimeout } from '../util/deadlines';
-import { readBody } from '../util/read-body';
 
 const feedbackSchema = z.strictObject({
   request_id: z.string().regex(/^req_[0-9a-f]{24}$/, 'must be a request id the gateway returned (req_…)'),
@@ -27,24 +26,12 @@ const notFound = () => new GatewayError('No request with this id for your key (u
  */
 export async function feedback(c: Context<AppEnv>): Promise<Response> {
   const { catalog, tenant, trace, state } = c.var;
-  const text = await readBody(c.req.raw, 64 * 1024, catalog.config.budgets.requestBodyMs);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw invalidJson((err as Error).message);
-  }
-  const parsed = feedbackSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const param = formatPath(issue.path);
-    throw invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param || undefined);
-  }
+  const body = await readJsonBody(c, feedbackSchema, 64 * 1024);
   const stats = statsObject(c.env);
   if (!stats) throw statsUnavailable(new Error('no GATEWAY_STATS binding'));
   const { stats: settings } = catalog.config;
   const ask = (): Promise<FeedbackResult> =>
-    withTimeout(stats.feedback({ tenant: tenant.id, requestId: parsed.data.request_id, success: parsed.data.success, task: parsed.data.task_id, reason: parsed.data.reason }) as Promise<FeedbackResult>, 2000).catch((err: unknown) => {
+    withTimeout(stats.feedback({ tenant: tenant.id, requestId: body.request_id, success: body.success, task: body.task_id, reason: body.reason }) as Promise<FeedbackResult>, 2000).catch((err: unknown) => {
       throw statsUnavailable(err);
     });
   // Feedback draws from the tenant's interactive bucket like a request: it cannot flood the stats object.
@@ -60,7 +47,7 @@ export async function feedback(c: Context<AppEnv>): Promise<Response> {
   if (result.status === 409) {
     throw new GatewayError(`This request belongs to task "${result.task}", not the task_id given.`, { status: 409, code: 'task_mismatch', param: 'task_id' });
   }
-  trace.set('feedback', parsed.data.success ? 'success' : 'failure');
+  trace.set('feedback', body.success ? 'success' : 'failure');
   if (result.cacheKeys.length) {
     const cache = state.cache.layers(c.env, catalog.config);
     c.executionCtx.waitUntil(Promise.all(result.cacheKeys.map((k) => cache.delete(k))));
