@@ -2,32 +2,29 @@
 // one leader; when that leader fails or its client leaves, the burst must not turn into a
 // stampede. Its followers share a failure, or hand over to one new leader at a time (design §5:
 // retries never multiply "nor when many identical requests wait on one that failed").
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startProvider, type SimProvider } from '../../sim/provider.ts';
+import { describe, expect, it } from 'vitest';
 import { simAnswer } from '../../sim/text.ts';
 import { waitFor } from '../../sim/testing.ts';
-import { TEST_BINDINGS, testConfig } from '../harness/config.ts';
-import { startGateway, type Gateway } from '../harness/gateway.ts';
+import { testConfig } from '../harness/config.ts';
 import { chat } from '../harness/requests.ts';
 import { FrameReader, jsonEvents } from '../harness/sse.ts';
+import { gatewaySuite } from '../harness/suite.ts';
 
 const BURST = 500;
 const FOLLOWERS = 100;
 /** Each request's own deadline; every client must have its answer or error well within it. */
 const TOTAL_MS = 15_000;
 
-let provider: SimProvider;
-let gateway: Gateway;
 // A first-token window long enough for a held leader to wait until the test lets its client go;
 // frequent heartbeats, because workerd notices a stream's client has gone only when it writes.
-const config = () =>
-  testConfig({ providerUrl: provider.url, budgets: { firstTokenMs: 5000, idleMs: 5000, totalMs: TOTAL_MS, heartbeatMs: 200 } });
+const config = (providerUrl: string) =>
+  testConfig({ providerUrl, budgets: { firstTokenMs: 5000, idleMs: 5000, totalMs: TOTAL_MS, heartbeatMs: 200 } });
 
 let n = 0;
 /** A prompt no other test has asked. */
 const fresh = (text: string) => [{ role: 'user', content: `${text} #${Date.now()}-${++n}` }];
 const ask = (messages: unknown, extra: Record<string, unknown> = {}, signal?: AbortSignal) =>
-  chat(gateway.url, { temperature: 0, messages, ...extra }, { signal });
+  chat(s.gateway.url, { temperature: 0, messages, ...extra }, { signal });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The text a stream carried, or the error event it ended with. */
@@ -37,23 +34,13 @@ async function streamed(res: Response): Promise<{ text: string; error?: unknown 
   return { text: events.map((e) => e.choices?.[0]?.delta?.content ?? '').join(''), error };
 }
 
-beforeAll(async () => {
-  provider = await startProvider();
-  gateway = await startGateway(config(), TEST_BINDINGS);
-});
-afterAll(async () => {
-  await gateway?.close();
-  await provider?.close();
-});
-beforeEach(async () => {
-  provider.reset();
-  await gateway.setConfig(config(), TEST_BINDINGS); // a fresh isolate: closed breakers, full retry budget
-});
+// A fresh isolate per test: closed breakers, full retry budget.
+const s = gatewaySuite(config, { freshIsolate: true });
 
 describe('single-flight under faults', () => {
   it(`${BURST} identical requests against a provider failing after 300 ms: a handful of calls, every client a clear error`, async () => {
     const messages = fresh('failing leader');
-    provider.setFaults('east', { status: 500, latencyMs: 300 });
+    s.provider.setFaults('east', { status: 500, latencyMs: 300 });
     const started = Date.now();
     const responses = await Promise.all(
       Array.from({ length: BURST }, async () => {
@@ -61,7 +48,7 @@ describe('single-flight under faults', () => {
         return { status: res.status, body: (await res.json()) as any, ms: Date.now() - started };
       }),
     );
-    const calls = provider.calls.length;
+    const calls = s.provider.calls.length;
     const statuses = new Map<number, number>();
     for (const r of responses) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     console.log(`failing burst of ${BURST}: ${calls} provider calls; statuses ${JSON.stringify(Object.fromEntries(statuses))}; last answer after ${Math.max(...responses.map((r) => r.ms))} ms`);
@@ -77,26 +64,26 @@ describe('single-flight under faults', () => {
 
   it(`${BURST} identical requests against a healthy provider: 1 call, all 200 with the same answer`, async () => {
     const messages = fresh('healthy burst');
-    provider.setFaults('east', { firstTokenMs: 300, interTokenMs: 1 });
+    s.provider.setFaults('east', { firstTokenMs: 300, interTokenMs: 1 });
     const responses = await Promise.all(Array.from({ length: BURST }, () => ask(messages)));
     const bodies = await Promise.all(responses.map((r) => r.json() as Promise<any>));
-    console.log(`healthy burst of ${BURST}: ${provider.calls.length} provider calls`);
+    console.log(`healthy burst of ${BURST}: ${s.provider.calls.length} provider calls`);
     expect(responses.map((r) => r.status)).toEqual(Array(BURST).fill(200));
     expect(new Set(bodies.map((b) => b.choices[0].message.content))).toEqual(new Set([simAnswer('sim-small', messages as never).text]));
-    expect(provider.calls).toHaveLength(1);
+    expect(s.provider.calls).toHaveLength(1);
   }, 60_000);
 
   it(`${BURST} identical requests whose answer is never stored (cut at max_tokens): still 1 call, shared with the burst`, async () => {
     const messages = fresh('truncated burst');
-    provider.setFaults('east', { firstTokenMs: 300, interTokenMs: 1 });
+    s.provider.setFaults('east', { firstTokenMs: 300, interTokenMs: 1 });
     const responses = await Promise.all(Array.from({ length: BURST }, () => ask(messages, { max_tokens: 5 })));
     const bodies = await Promise.all(responses.map((r) => r.json() as Promise<any>));
-    console.log(`truncated burst of ${BURST}: ${provider.calls.length} provider calls`);
+    console.log(`truncated burst of ${BURST}: ${s.provider.calls.length} provider calls`);
     expect(responses.map((r) => r.status)).toEqual(Array(BURST).fill(200));
     expect(new Set(bodies.map((b) => `${b.choices[0].finish_reason}: ${b.choices[0].message.content}`))).toEqual(
       new Set([`length: ${simAnswer('sim-small', messages as never, 5).text}`]),
     );
-    expect(provider.calls).toHaveLength(1);
+    expect(s.provider.calls).toHaveLength(1);
     // Shared, not stored: the next identical request asks the provider again.
     expect((await ask(messages, { max_tokens: 5 })).headers.get('x-gateway-cache')).toBe('miss');
   }, 60_000);
@@ -105,11 +92,11 @@ describe('single-flight under faults', () => {
     const messages = fresh('abandoned leader');
     const expected = simAnswer('sim-small', messages as never).text;
     // Only the leader's call is held at the provider; the next one answers normally.
-    provider.setFaults('east', { hold: true, failFirst: 1, firstTokenMs: 200, interTokenMs: 1 });
+    s.provider.setFaults('east', { hold: true, failFirst: 1, firstTokenMs: 200, interTokenMs: 1 });
     const leaving = new AbortController();
     const leader = new FrameReader(await ask(messages, { stream: true }, leaving.signal));
     await leader.next(); // the role chunk: the stream is open
-    await waitFor(() => provider.heldCount('east') === 1, 5000); // and its call is at the provider
+    await waitFor(() => s.provider.heldCount('east') === 1, 5000); // and its call is at the provider
 
     const followers = Array.from({ length: FOLLOWERS }, async (_, i) => {
       const stream = i % 2 === 0;
@@ -118,12 +105,12 @@ describe('single-flight under faults', () => {
       return { status: res.status, ...(stream ? await streamed(res) : { text: ((await res.json()) as any).choices[0].message.content as string }) };
     });
     await sleep(1000); // every follower has joined the leader's flight
-    expect(provider.calls).toHaveLength(1);
+    expect(s.provider.calls).toHaveLength(1);
     leaving.abort();
 
     const answers = await Promise.all(followers);
-    console.log(`abandoned stream leader with ${FOLLOWERS} followers: ${provider.calls.length} provider calls`);
-    expect(provider.calls.length).toBeLessThanOrEqual(2);
+    console.log(`abandoned stream leader with ${FOLLOWERS} followers: ${s.provider.calls.length} provider calls`);
+    expect(s.provider.calls.length).toBeLessThanOrEqual(2);
     for (const a of answers) expect(a).toEqual({ status: 200, text: expected });
   }, 60_000);
 });
