@@ -9,7 +9,7 @@ import { statsObject } from '../stats/client';
 import type { FeedbackResult } from '../stats/tasks';
 import { withTimeout } from '../util/deadlines';
 
-const feedbackSchema = z.strictObject({
+export const feedbackSchema = z.strictObject({
   request_id: z.string().regex(/^req_[0-9a-f]{24}$/, 'must be a request id the gateway returned (req_…)'),
   success: z.boolean(),
   task_id: z.string().min(1).max(128).optional(),
