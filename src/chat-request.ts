@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './util/zod';
 
 /**
  * What the gateway checks of an OpenAI chat completion request. Unknown top-level fields pass
@@ -6,58 +6,61 @@ import { z } from 'zod';
  * extension (design §2) is strict, so a typo in it is a 400 rather than silently ignored.
  */
 
+const record = z.record(z.string(), z.unknown());
+
 const contentPart = z.looseObject({ type: z.string() });
 
 const message = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
-  content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+  content: z.optional(z.union([z.string(), z.array(contentPart), z.null()])),
 });
 
 export const gatewayExtension = z.strictObject({
-  retrieval: z
-    .strictObject({
-      query: z.string().max(8192).optional(),
-      topK: z.number().int().min(1).max(100).optional(),
-      filters: z.record(z.string(), z.unknown()).optional(),
-      maxContextTokens: z.number().int().positive().optional(),
-    })
-    .optional(),
-  tools: z
-    .array(z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), arguments: z.record(z.string(), z.unknown()) }))
-    .max(16)
-    .optional(),
-  priority: z.enum(['interactive', 'batch']).optional(),
-  prompt: z
-    .strictObject({ id: z.string().min(1), version: z.string().optional(), variables: z.record(z.string(), z.unknown()).optional() })
-    .optional(),
-  cache: z.enum(['default', 'bypass', 'refresh']).optional(),
+  retrieval: z.optional(
+    z.strictObject({
+      query: z.optional(z.string().check(z.maxLength(8192))),
+      topK: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100))),
+      filters: z.optional(record),
+      maxContextTokens: z.optional(z.number().check(z.int(), z.positive())),
+    }),
+  ),
+  tools: z.optional(
+    z.array(z.strictObject({ name: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)), arguments: record })).check(z.maxLength(16)),
+  ),
+  priority: z.optional(z.enum(['interactive', 'batch'])),
+  prompt: z.optional(z.strictObject({ id: z.string().check(z.minLength(1)), version: z.optional(z.string()), variables: z.optional(record) })),
+  cache: z.optional(z.enum(['default', 'bypass', 'refresh'])),
   /** The task this request is part of (cost per successful task, design §2 `/v1/feedback`). */
-  task_id: z.string().min(1).max(128).optional(),
+  task_id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   /** Output contracts on streams: check at the end (`stream`, default) or emit only validated JSON (`buffer`). */
-  contract: z.enum(['stream', 'buffer']).optional(),
+  contract: z.optional(z.enum(['stream', 'buffer'])),
 });
 
-const positiveInt = z.number().int().positive().nullish();
+const positiveInt = z.nullish(z.number().check(z.int(), z.positive()));
 
 export const chatRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(message).min(1),
-  stream: z.boolean().nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  model: z.string().check(z.minLength(1)),
+  messages: z.array(message).check(z.minLength(1)),
+  stream: z.nullish(z.boolean()),
+  stream_options: z.nullish(z.looseObject({ include_usage: z.optional(z.boolean()) })),
   max_tokens: positiveInt,
   max_completion_tokens: positiveInt,
-  n: z.number().int().min(1).max(128).nullish(),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  gateway: gatewayExtension.optional(),
+  n: z.nullish(z.number().check(z.int(), z.minimum(1), z.maximum(128))),
+  temperature: z.nullish(z.number().check(z.minimum(0), z.maximum(2))),
+  top_p: z.nullish(z.number().check(z.minimum(0), z.maximum(1))),
+  gateway: z.optional(gatewayExtension),
   // Checked because the gateway reads them (output contracts): the rest of each passes as sent.
-  tools: z.array(z.looseObject({ type: z.string(), function: z.looseObject({ name: z.string().min(1), parameters: z.record(z.string(), z.unknown()).optional() }).optional() })).max(128).nullish(),
-  response_format: z
-    .looseObject({
+  tools: z.nullish(
+    z
+      .array(z.looseObject({ type: z.string(), function: z.optional(z.looseObject({ name: z.string().check(z.minLength(1)), parameters: z.optional(record) })) }))
+      .check(z.maxLength(128)),
+  ),
+  response_format: z.nullish(
+    z.looseObject({
       type: z.enum(['text', 'json_object', 'json_schema']),
-      json_schema: z.looseObject({ name: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional() }).optional(),
-    })
-    .nullish(),
+      json_schema: z.optional(z.looseObject({ name: z.optional(z.string()), schema: z.optional(record) })),
+    }),
+  ),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -1,34 +1,37 @@
-import { z } from 'zod';
 import { gatewayExtension, type ChatRequest } from './chat-request';
 import { invalidRequest } from './errors';
+import * as z from './util/zod';
 
 /**
  * What the AI SDK's `useChat` (its default transport) POSTs — `{id, messages: UIMessage[], trigger,
  * messageId?}` — plus what a frontend adds through the transport's `body`: `model` (default
  * `auto`), `gateway`, and a few answer parameters passed on to the provider.
  */
-const part = z.looseObject({ type: z.string().min(1) });
+const part = z.looseObject({ type: z.string().check(z.minLength(1)) });
 
 const uiMessage = z.looseObject({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   role: z.enum(['system', 'user', 'assistant']),
   parts: z.array(part),
 });
 
+const upTo256 = z.optional(z.string().check(z.maxLength(256)));
+const positiveInt = z.optional(z.number().check(z.int(), z.positive()));
+
 export const uiChatRequestSchema = z.looseObject({
-  id: z.string().max(256).optional(),
-  messages: z.array(uiMessage).min(1),
-  trigger: z.string().optional(),
-  messageId: z.string().max(256).optional(),
-  model: z.string().min(1).default('auto'),
-  gateway: gatewayExtension.optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  top_p: z.number().min(0).max(1).optional(),
-  max_tokens: z.number().int().positive().optional(),
-  max_completion_tokens: z.number().int().positive().optional(),
-  seed: z.number().int().optional(),
-  user: z.string().max(256).optional(),
-  reasoning_effort: z.string().optional(),
+  id: upTo256,
+  messages: z.array(uiMessage).check(z.minLength(1)),
+  trigger: z.optional(z.string()),
+  messageId: upTo256,
+  model: z._default(z.string().check(z.minLength(1)), 'auto'),
+  gateway: z.optional(gatewayExtension),
+  temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
+  top_p: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  max_tokens: positiveInt,
+  max_completion_tokens: positiveInt,
+  seed: z.optional(z.number().check(z.int())),
+  user: upTo256,
+  reasoning_effort: z.optional(z.string()),
 });
 
 export type UiChatRequest = z.infer<typeof uiChatRequestSchema>;

@@ -1,4 +1,7 @@
-import { z } from 'zod';
+import * as z from '../util/zod';
+
+/** A rate: 0 to 1. */
+const share = z.number().check(z.minimum(0), z.maximum(1));
 
 /**
  * A canary (design §4): `percent` of conversations get `to` in place of `from`, and the candidate
@@ -7,31 +10,32 @@ import { z } from 'zod';
  * "model"`: catalog model ids. Checked against the catalog and the templates in `config.ts`.
  */
 export const canarySchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, "_", "-" or "."'),
+  id: z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, "_", "-" or "."')),
   kind: z.enum(['prompt', 'model']),
-  from: z.string().min(1),
-  to: z.string().min(1),
+  from: z.string().check(z.minLength(1)),
+  to: z.string().check(z.minLength(1)),
   /** Share of conversations (tenant + conversation, hashed) that get `to`. */
-  percent: z.number().min(0).max(100),
+  percent: z.number().check(z.minimum(0), z.maximum(100)),
   /** The window the alarms are judged over (at the stats' 10 s bucket grain). @default 300 */
-  windowSeconds: z.number().int().positive().default(300),
+  windowSeconds: z._default(z.number().check(z.int(), z.positive()), 300),
   /** Fewer candidate requests than this in the window never roll back. @default 50 */
-  minRequests: z.number().int().positive().default(50),
+  minRequests: z._default(z.number().check(z.int(), z.positive()), 50),
   /** Thresholds on the candidate's figures over the window; over any one → rolled back. */
-  alarms: z
-    .strictObject({
+  alarms: z.prefault(
+    z.strictObject({
       /** p95 of the request's total latency, ms. */
-      p95Ms: z.number().positive().optional(),
+      p95Ms: z.optional(z.number().check(z.positive())),
       /** Requests that ended with an error ÷ requests. */
-      errorRate: z.number().min(0).max(1).optional(),
+      errorRate: z.optional(share),
       /** Answers refused by the model (`refusal`, or finish_reason `content_filter`) ÷ requests. */
-      refusalRate: z.number().min(0).max(1).optional(),
+      refusalRate: z.optional(share),
       /** Output-contract answers whose first answer failed its schema ÷ checked answers. */
-      parseErrorRate: z.number().min(0).max(1).optional(),
+      parseErrorRate: z.optional(share),
       /** Cost of the successful tasks (feedback) ÷ their count, USD. */
-      costPerSuccessUsd: z.number().nonnegative().optional(),
-    })
-    .prefault({}),
+      costPerSuccessUsd: z.optional(z.number().check(z.nonnegative())),
+    }),
+    {},
+  ),
 });
 
 export type CanaryConfig = z.infer<typeof canarySchema>;

@@ -1,9 +1,11 @@
-import { z } from 'zod';
 import type { Catalog } from '../catalog';
 import type { ModelConfig, TenantConfig } from '../config';
 import { contextLengthExceeded, modelNotAllowed, modelNotFound, wrongModelKind } from '../errors';
 import { isAllowed } from '../routing/resolve-model';
 import { estimateTokens } from '../telemetry/tokens';
+import * as z from '../util/zod';
+
+const nonEmpty = z.string().check(z.minLength(1));
 
 /**
  * What the gateway checks of an OpenAI embeddings request: text input (a string or up to 2048
@@ -11,13 +13,13 @@ import { estimateTokens } from '../telemetry/tokens';
  * `encoding_format` and `dimensions`. Other fields pass through to the provider.
  */
 export const embeddingsRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  input: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(2048)], {
+  model: nonEmpty,
+  input: z.union([nonEmpty, z.array(nonEmpty).check(z.minLength(1), z.maxLength(2048))], {
     error: 'must be a non-empty string or an array of 1 to 2048 non-empty strings',
   }),
-  encoding_format: z.enum(['float', 'base64']).optional(),
-  dimensions: z.number().int().positive().optional(),
-  user: z.string().optional(),
+  encoding_format: z.optional(z.enum(['float', 'base64'])),
+  dimensions: z.optional(z.number().check(z.int(), z.positive())),
+  user: z.optional(z.string()),
 });
 
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../util/zod';
 
 /**
  * The origin contract (design §3), validated at the boundary: what the origin sends back is parsed
@@ -9,11 +9,11 @@ const chunkSchema = z.object({
   id: z.string(),
   text: z.string(),
   score: z.number(),
-  source: z.string().optional(),
-  embeddingModel: z.string().optional(),
+  source: z.optional(z.string()),
+  embeddingModel: z.optional(z.string()),
 });
 
-export const retrieveResponse = z.object({ chunks: z.array(chunkSchema), indexVersion: z.string().optional() });
+export const retrieveResponse = z.object({ chunks: z.array(chunkSchema), indexVersion: z.optional(z.string()) });
 export const rerankResponse = z.object({ chunks: z.array(chunkSchema) });
 export const toolResponse = z.object({ result: z.unknown() });
 
@@ -31,7 +31,7 @@ export async function postOrigin<T>(
   baseUrl: string,
   path: string,
   body: unknown,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   signal: AbortSignal,
   traceparent: string,
 ): Promise<T> {

@@ -1,5 +1,4 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { z } from 'zod';
 import { chatRequestSchema, type ChatRequest } from '../chat-request';
 import { embeddingsRequestSchema, type EmbeddingsRequest } from '../embeddings/request';
 import { formatPath } from '../config';
@@ -7,6 +6,7 @@ import { invalidJson, invalidRequest } from '../errors';
 import { toChatRequest, uiChatRequestSchema } from '../ui-chat-request';
 import { tooDeepAt } from '../util/json-depth';
 import { readBody } from '../util/read-body';
+import type * as z from '../util/zod';
 import type { AppEnv } from './context';
 
 declare module 'hono' {
@@ -50,7 +50,7 @@ export function validateEmbeddingsRequest(): MiddlewareHandler<AppEnv> {
 }
 
 /** A JSON body checked against a schema, for routes without a stage of their own (a 400 naming the field). */
-export async function readJsonBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S, maxBytes?: number): Promise<z.infer<S>> {
+export async function readJsonBody<S extends z.ZodMiniType>(c: Context<AppEnv>, schema: S, maxBytes?: number): Promise<z.infer<S>> {
   return parse(schema, await readJson(c, maxBytes));
 }
 
@@ -73,7 +73,7 @@ async function readJson(c: Context<AppEnv>, maxBytes?: number): Promise<unknown>
 }
 
 /** The value against a schema; the first issue is a 400 naming its field. */
-function parse<S extends z.ZodType>(schema: S, json: unknown): z.infer<S> {
+function parse<S extends z.ZodMiniType>(schema: S, json: unknown): z.infer<S> {
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
 import { GatewayError, statsUnavailable } from '../errors';
 import type { AppEnv } from '../pipeline/context';
 import { shipNow } from '../pipeline/stats';
@@ -8,12 +7,13 @@ import { Admission } from '../ratelimit/admission';
 import { statsObject } from '../stats/client';
 import type { FeedbackResult } from '../stats/tasks';
 import { withTimeout } from '../util/deadlines';
+import * as z from '../util/zod';
 
-const feedbackSchema = z.strictObject({
-  request_id: z.string().regex(/^req_[0-9a-f]{24}$/, 'must be a request id the gateway returned (req_…)'),
+export const feedbackSchema = z.strictObject({
+  request_id: z.string().check(z.regex(/^req_[0-9a-f]{24}$/, 'must be a request id the gateway returned (req_…)')),
   success: z.boolean(),
-  task_id: z.string().min(1).max(128).optional(),
-  reason: z.string().max(1000).optional(),
+  task_id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  reason: z.optional(z.string().check(z.maxLength(1000))),
 });
 
 const notFound = () => new GatewayError('No request with this id for your key (unknown, another tenant\'s, or older than a day).', { status: 404, code: 'request_not_found', param: 'request_id' });
