@@ -38,7 +38,14 @@ export function chatBody(id: string | number, stream = false): string {
 
 const CONTENT = /"content":"[^"]/;
 
-export function post(agent: Agent, target: Target, body: string, timeoutMs: number, watchContent = false): Promise<Timing> {
+export interface PostOptions {
+  /** Look for the first SSE content token (`firstContentMs`). */
+  watchContent?: boolean;
+  /** Each body chunk as it arrives (the response is read as it comes either way). */
+  onChunk?: (chunk: Buffer) => void;
+}
+
+export function post(agent: Agent, target: Target, body: string, timeoutMs: number, { watchContent = false, onChunk }: PostOptions = {}): Promise<Timing> {
   return new Promise((resolve) => {
     const sentAt = performance.now();
     const t: Timing = { sentAt, status: 0, bytes: 0 };
@@ -65,6 +72,7 @@ export function post(agent: Agent, target: Target, body: string, timeoutMs: numb
       res.on('data', (chunk: Buffer) => {
         t.firstByteMs ??= since();
         t.bytes += chunk.length;
+        onChunk?.(chunk);
         if (watchContent && t.firstContentMs === undefined) {
           text += chunk.toString('utf8');
           if (CONTENT.test(text)) t.firstContentMs = since();

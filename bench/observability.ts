@@ -34,7 +34,7 @@ import { keepAliveAgent } from './client.ts';
 import type { Target } from './client.ts';
 import { runPaced, warmUp } from './paced.ts';
 import type { PacedResult } from './paced.ts';
-import { childPids } from './procstat.ts';
+import { workerdWatcher } from './procstat.ts';
 import { runSaturated } from './saturate.ts';
 import type { SaturatedResult } from './saturate.ts';
 import type { SimProcess } from './sim.ts';
@@ -208,7 +208,7 @@ export async function runObservability(ctx: ObservabilityContext, settings: Obse
   log(`observability: collector at ${collector.url} (slow one at ${collector.slowUrl}), down endpoint ${down}`);
 
   const config = { ...testConfig({ providerUrl: ctx.sim.url }), stats: { flushMs: settings.flushMs } };
-  const known = new Set(childPids(process.pid, 'workerd'));
+  const newWorkerd = workerdWatcher();
   const gateways: Array<{ v: Variant; gw: Gateway; pids: number[]; target: Target }> = [];
   const chosen = settings.variants ? VARIANTS.filter((v) => settings.variants!.includes(v.name)) : VARIANTS;
   const unknown = (settings.variants ?? []).filter((n) => !VARIANTS.some((v) => v.name === n));
@@ -226,7 +226,7 @@ export async function runObservability(ctx: ObservabilityContext, settings: Obse
     };
     const gw = await startGateway(config, bindings, { noStats: !v.stats });
     ctx.onCleanup(`gateway ${v.name}`, gw.close);
-    const pids = childPids(process.pid, 'workerd').filter((pid) => !known.has(pid) && known.add(pid));
+    const pids = newWorkerd();
     if (!pids.length) throw new Error(`could not find the workerd of gateway ${v.name}`);
     gateways.push({ v, gw, pids, target: { name: v.name, url: `${gw.url}/v1/chat/completions`, headers: { authorization: `Bearer ${TENANT_KEY}` } } });
     log(`observability: gateway "${v.name}" at ${gw.url} (workerd ${pids.join(',')})`);

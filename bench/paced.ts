@@ -3,7 +3,7 @@
 import type { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chatBody, ok, outcomes, post } from './client.ts';
+import { chatBody, keepAliveAgent, ok, outcomes, post } from './client.ts';
 import type { Target, Timing } from './client.ts';
 import { summarize } from './stats.ts';
 import type { Summary } from './stats.ts';
@@ -93,4 +93,15 @@ export async function warmUp(agent: Agent, target: Target, requests = 300, concu
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Throws unless the path answers a real completion with a 200; then warms it up (`warmUp`). Each on an agent of its own. */
+export async function checkAndWarm(target: Target): Promise<void> {
+  const check = keepAliveAgent();
+  const r = await post(check, target, chatBody(`${target.name}-check`), 10_000);
+  check.destroy();
+  if (r.error || r.status !== 200) throw new Error(`${target.name} did not answer 200: ${r.error ?? r.status}`);
+  const agent = keepAliveAgent();
+  await warmUp(agent, target);
+  agent.destroy();
 }

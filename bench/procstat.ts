@@ -56,6 +56,15 @@ export function childPids(parent: number, needle: string): number[] {
   return pids;
 }
 
+/**
+ * The workerd processes this process starts from now on: each call returns those that appeared
+ * since the watcher was made or last called (Miniflare starts one per instance).
+ */
+export function workerdWatcher(): () => number[] {
+  const known = new Set(childPids(process.pid, 'workerd'));
+  return () => childPids(process.pid, 'workerd').filter((pid) => !known.has(pid) && known.add(pid));
+}
+
 /** Sums cpuMs over several processes. */
 export function totalCpuMs(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + cpuMs(pid), 0);

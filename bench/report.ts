@@ -1,6 +1,7 @@
 // The markdown tables printed at the end of a run (pasteable into the README).
 import type { CacheResult } from './cache.ts';
 import type { FanoutResult } from './fanout.ts';
+import type { MemoryResult } from './memory.ts';
 import type { ObservabilityResult } from './observability.ts';
 import type { PacedResult } from './paced.ts';
 import type { SaturatedResult } from './saturate.ts';
@@ -20,6 +21,8 @@ export interface BenchResults {
   ttfb: TtfbResult[];
   /** The peer path (bench/peer.ts): its version, or why it was skipped. Absent in results saved before it existed. */
   peer?: { version?: string; skipped?: string };
+  /** Absent in results saved before the memory phase existed. */
+  memory?: MemoryResult;
   /** Absent in results saved before the fan-out phase existed. */
   fanout?: FanoutResult;
   /** Absent in results saved before the cache phase existed. */
@@ -120,6 +123,7 @@ export function renderReport(r: BenchResults): string {
     }
     out.push('');
   }
+  if (r.memory) out.push(...renderMemory(r.memory, r.peer));
   out.push(...renderAgainst(r));
   if (r.fanout) out.push(...renderFanout(r.fanout));
   if (r.cache) out.push(...renderCache(r.cache, r.saturated));
@@ -168,6 +172,10 @@ function renderAgainst(r: BenchResults): string[] {
       }
     }
   }
+  if (r.memory) {
+    const added = Object.fromEntries(paths.map((p) => [p, r.memory!.paths.find((m) => m.path === p)?.addedMiB]));
+    line(`memory: ${r.memory.settings.streams} slow streams, added RSS (MiB)`, added, (x) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(1)));
+  }
   return [
     `**The gateway against the floor and the peer** — from the tables above; added = over direct in the same phase. ` +
       `For req/s a ratio above 1 is better; for CPU and added latency, below 1. A ratio is left out (—) where either side is at or below zero. ` +
@@ -177,6 +185,46 @@ function renderAgainst(r: BenchResults): string[] {
     ...rows,
     '',
   ];
+}
+
+/** The issue's goal (#14): 50 concurrent slow streams add at most 64 MB over idle. */
+const MEMORY_GOAL_MIB = 64e6 / 2 ** 20;
+
+function renderMemory(m: MemoryResult, peer: BenchResults['peer']): string[] {
+  const s = m.settings;
+  const mib = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '—');
+  const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}` : '—');
+  const sec = (v: number) => (Number.isFinite(v) ? (v / 1000).toFixed(1) : '—');
+  const out = [
+    `**Memory under slow streams** — per path, on a fresh server of its own (checked and warmed up with 300 requests first, closed after): ` +
+      `${s.streams} \`stream: true\` requests sent at once (unique prompts), the sim pacing each answer — first token ${s.firstTokenMs} ms, then one every ${s.interTokenMs} ms, ` +
+      `${s.tokens} in all (≈${sec(m.expectedStreamMs)} s a stream) — read chunk by chunk as they arrive, to the end. RSS of the path's server ` +
+      `(its workerd${peer?.version ? ', or the peer\'s Node process' : ''}) from /proc every ${s.sampleMs} ms: idle = median over ${s.idleMs} ms before the streams; ` +
+      `peak = highest sample from the sends to the last stream's end; **added = peak − idle**; after = as the last stream ended; settled = ${s.settleMs} ms later. ` +
+      `ok = a 200 ending in \`data: [DONE]\`. MiB.`,
+    '',
+    ...head(['path', 'ok / streams', 'upstream calls', 'stream s p50 / min / max', 'idle', 'peak', '**added**', 'peak at s', 'after', 'settled', 'settled − idle']),
+  ];
+  for (const p of m.paths) {
+    out.push(row([
+      p.path, `${p.completed} / ${p.streams}`, p.upstreamCalls, `${sec(p.streamMs.p50)} / ${sec(p.streamMs.min)} / ${sec(p.streamMs.max)}`,
+      mib(p.idleMiB), mib(p.peakMiB), `**${signed(p.addedMiB)}**`, sec(p.peakAtMs), mib(p.afterMiB), mib(p.settledMiB), signed(p.settledMiB - p.idleMiB),
+    ]));
+  }
+  const at = (name: string) => m.paths.find((p) => p.path === name);
+  const [g, f, pe] = [at('gateway'), at('floor'), at('peer')];
+  const q = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && a > 0 && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+  out.push('');
+  if (g) {
+    const against = [f && `÷ floor ${q(g.addedMiB, f.addedMiB)} (${signed(g.addedMiB - f.addedMiB)} MiB)`, pe && `÷ peer ${q(g.addedMiB, pe.addedMiB)} (${signed(g.addedMiB - pe.addedMiB)} MiB)`].filter(Boolean);
+    if (against.length) out.push(`Added by the gateway ${against.join(', ')}; a ratio only where both sides are above zero.`, '');
+    const verdict = g.failed || !Number.isFinite(g.addedMiB) ? 'not judged: streams failed or no samples' : g.addedMiB <= MEMORY_GOAL_MIB ? 'met' : 'not met';
+    out.push(`Goal (issue #14): ${s.streams === 50 ? '' : `stated for 50 streams, here ${s.streams}; `}50 concurrent slow streams add ≤ 64 MB (${MEMORY_GOAL_MIB.toFixed(1)} MiB) over idle — ` +
+      `the gateway added ${signed(g.addedMiB)} MiB: **${verdict}**.`, '');
+  }
+  const failures = m.paths.filter((p) => p.failed || p.missingSamples).map((p) => `${p.path}: ${count(p.outcomes)}${p.missingSamples ? `; ${p.missingSamples} samples with its process gone` : ''}`);
+  if (failures.length) out.push(`Not all clean: ${failures.join('; ')}.`, '');
+  return out;
 }
 
 const FANOUT_LABELS: Record<string, string> = { serial: 'serial (direct)', parallel: 'parallel floor (direct)', gateway: 'gateway' };

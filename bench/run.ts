@@ -2,9 +2,10 @@
 // worker in the same runtime can cost.
 //
 //   npm run bench     (= node bench/run.ts; Node ≥ 22.18 runs the .ts: put node_modules/.bin first
-//                      on PATH for the bundled Node 22; about 9½ minutes with the defaults, 8½ without the peer)
-//   npm run bench -- --only observability    (phase 6 alone: about 4 minutes)
+//                      on PATH for the bundled Node 22; about 10¼ minutes with the defaults, 9¼ without the peer)
+//   npm run bench -- --only observability    (phase 7 alone: about 4 minutes)
 //   npm run bench -- --only paths            (phases 1–3 alone: the four paths side by side)
+//   npm run bench -- --only memory           (phase 4 alone: about 1 minute)
 //   npm run bench:peer:install               (once: installs the peer into bench/peer/, apart from
 //                                             the project's dependencies; without it the bench skips
 //                                             the peer, loudly)
@@ -26,13 +27,21 @@
 //      server's RSS from /proc/<pid>/status;
 //   3. time to first byte, stream: BENCH_TTFB_REQUESTS (200) at concurrency BENCH_TTFB_CONCURRENCY
 //      (4) with the sim's first token delayed BENCH_TTFB_FIRST_TOKEN_MS (100) ms;
-//   4. fan-out TTFT, stream (bench/fanout.ts): BENCH_FANOUT_REQUESTS (100) per path at concurrency
+//   4. memory under slow streams (bench/memory.ts): per path (floor, gateway, peer), on a fresh server
+//      of its own (checked, warmed up, closed after), BENCH_MEM_STREAMS (50) `stream: true` requests
+//      at once, each paced by the sim — first token BENCH_MEM_FIRST_TOKEN_MS (100) ms, then one every
+//      BENCH_MEM_INTER_TOKEN_MS (100) ms, BENCH_MEM_TOKENS (100) in all, ≈10 s — and read chunk by
+//      chunk to the end; the server's RSS (its workerd, or the peer's Node process) sampled every
+//      BENCH_MEM_SAMPLE_MS (100) ms from BENCH_MEM_IDLE_MS (1000) ms before the streams to
+//      BENCH_MEM_SETTLE_MS (2000) ms after the last one ended: idle (median), peak, added = peak − idle,
+//      after, settled; the gateway's budgets raised to let its streams end (memoryBudgets). About 45 s.
+//   5. fan-out TTFT, stream (bench/fanout.ts): BENCH_FANOUT_REQUESTS (100) per path at concurrency
 //      BENCH_FANOUT_CONCURRENCY (4), the origin's /retrieve taking BENCH_FANOUT_RETRIEVAL_MS (300)
 //      and /tools/search BENCH_FANOUT_TOOLS_MS (400), the sim's first token BENCH_FANOUT_FIRST_TOKEN_MS
 //      (100): serial and parallel client-side orchestration straight to the sims, against the
 //      gateway's own fan-out (the gateway's config names the origin from the start; a request
 //      without the `gateway` extension never touches it, so phases 1–3 are unaffected);
-//   5. response cache (bench/cache.ts), on a gateway of its own with Redis (redis-server behind the
+//   6. response cache (bench/cache.ts), on a gateway of its own with Redis (redis-server behind the
 //      test Upstash-REST bridge, started for this phase only) and a persisted local KV:
 //      latency of a miss and of a hit in each layer (memory, Redis, KV), BENCH_CACHE_REQUESTS (100)
 //      sequential requests per row, the sim's first token BENCH_CACHE_FIRST_TOKEN_MS (100) ms; memory
@@ -41,7 +50,7 @@
 //      Zipf (s = BENCH_CACHE_ZIPF_S, 1.1) over BENCH_CACHE_ZIPF_PROMPTS (200) prompts, seed
 //      BENCH_CACHE_ZIPF_SEED (42), concurrency BENCH_CACHE_ZIPF_CONCURRENCY (4) — with and without
 //      the cache, the cached run restarting the isolate BENCH_CACHE_ZIPF_RESTARTS (2; 0 allowed) times.
-//   6. observability (bench/observability.ts): what OTLP trace export and the stats shipping cost a
+//   7. observability (bench/observability.ts): what OTLP trace export and the stats shipping cost a
 //      request, and what their failures cost — one gateway per variant (off, export, stats, both,
 //      collector down, collector slow, stats object throwing, stats object hanging), each its own
 //      workerd, BENCH_OBS_ROUNDS (3) rounds in alternating order of: paced at BENCH_OBS_RATE (50)
@@ -49,7 +58,7 @@
 //      BENCH_OBS_SAT_SECONDS (3) s with workerd CPU per request; `stats.flushMs` BENCH_OBS_FLUSH_MS
 //      (2000); each figure the median of the rounds. About 4 minutes. Alone: `npm run bench -- --only observability` (or BENCH_ONLY=observability).
 // The sim answers BENCH_TOKENS (20) tokens with no delays in phases 1–2. Every prompt is unique
-// (and none is cacheable: no temperature 0) outside phase 5.
+// (and none is cacheable: no temperature 0) outside phase 6.
 // Prints markdown tables to stdout (progress to stderr) and saves the raw figures to
 // bench/results/<ISO timestamp>.json. The machine is small and shared: compare within a run.
 import { execFileSync } from 'node:child_process';
@@ -61,13 +70,13 @@ import buildWorker from '../test/harness/build-worker.ts';
 import { TENANT_KEY, TEST_BINDINGS, testConfig } from '../test/harness/config.ts';
 import { startGateway } from '../test/harness/gateway.ts';
 import { ROOT } from '../test/harness/paths.ts';
-import { keepAliveAgent, post, chatBody } from './client.ts';
+import { keepAliveAgent } from './client.ts';
 import type { Target } from './client.ts';
 import { startFloor } from './floor.ts';
 import { peerMissing, peerVersion, startPeer, PEER_INSTALL } from './peer.ts';
-import { runPaced, warmUp } from './paced.ts';
+import { checkAndWarm, runPaced } from './paced.ts';
 import type { PacedResult } from './paced.ts';
-import { childPids, rssMiB } from './procstat.ts';
+import { rssMiB, workerdWatcher } from './procstat.ts';
 import { renderReport } from './report.ts';
 import type { BenchResults } from './report.ts';
 import { runSaturated } from './saturate.ts';
@@ -84,6 +93,8 @@ import type { CacheSettings } from './cache.ts';
 import type { TtfbResult } from './ttfb.ts';
 import { runObservability } from './observability.ts';
 import type { ObservabilitySettings } from './observability.ts';
+import { memoryBudgets, runMemory } from './memory.ts';
+import type { MemorySettings } from './memory.ts';
 
 function num(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -144,8 +155,17 @@ const observabilitySettings: ObservabilitySettings = {
   tokens: settings.tokens,
   ...(process.env.BENCH_OBS_VARIANTS ? { variants: process.env.BENCH_OBS_VARIANTS.split(',').map((v) => v.trim()) } : {}),
 };
+const memorySettings: MemorySettings = {
+  streams: Math.round(num('BENCH_MEM_STREAMS', 50)),
+  firstTokenMs: num('BENCH_MEM_FIRST_TOKEN_MS', 100),
+  interTokenMs: num('BENCH_MEM_INTER_TOKEN_MS', 100),
+  tokens: Math.round(num('BENCH_MEM_TOKENS', 100)),
+  sampleMs: num('BENCH_MEM_SAMPLE_MS', 100),
+  idleMs: num('BENCH_MEM_IDLE_MS', 1000),
+  settleMs: num('BENCH_MEM_SETTLE_MS', 2000),
+};
 /** The phases that can run alone (`--only <phase>` or BENCH_ONLY). */
-const ALONE = ['observability', 'paths'] as const;
+const ALONE = ['observability', 'paths', 'memory'] as const;
 const only = (() => {
   const at = process.argv.indexOf('--only');
   const value = at >= 0 ? process.argv[at + 1] : process.env.BENCH_ONLY || undefined;
@@ -207,77 +227,105 @@ async function main(): Promise<BenchResults> {
   cleanups.add('sim', sim.close);
   log(`sim provider at ${sim.url}, origin at ${sim.originUrl} (pid ${sim.pid})`);
   const upstream = `${sim.url}/s/${SCOPE}/v1`;
+  /** What every run saves, the phases' figures empty: those that ran add theirs. */
+  const results = (): BenchResults => ({
+    startedAt: startedAt.toISOString(),
+    durationS: (performance.now() - t0) / 1000,
+    environment: env,
+    settings: { ...settings, scope: SCOPE, ...(only ? { only } : {}) },
+    idleRssMiB: {},
+    paced: [],
+    gatewayStages: {},
+    saturated: [],
+    ttfb: [],
+  });
   const observabilityPhase = () =>
     runObservability({ sim, prepareSim: () => simFaults(sim, 0), log, onCleanup: cleanups.add }, observabilitySettings);
   if (only === 'observability') {
     const observability = await observabilityPhase();
-    return {
-      startedAt: startedAt.toISOString(),
-      durationS: (performance.now() - t0) / 1000,
-      environment: env,
-      settings: { ...settings, scope: SCOPE, only },
-      idleRssMiB: {},
-      paced: [],
-      gatewayStages: {},
-      saturated: [],
-      ttfb: [],
-      observability,
-    };
+    return { ...results(), observability };
   }
 
-  const known = new Set(childPids(process.pid, 'workerd'));
-  const newWorkerd = () => childPids(process.pid, 'workerd').filter((pid) => !known.has(pid) && known.add(pid));
-  const floor = await startFloor(upstream);
-  cleanups.add('floor', floor.close);
-  const floorPids = newWorkerd();
+  // Each path's server, started: where to send, and its own processes (workerd, or the peer's Node process).
+  const newWorkerd = workerdWatcher();
+  const workerdOf = (name: string) => {
+    const pids = newWorkerd();
+    if (!pids.length) throw new Error(`could not find the workerd process Miniflare started for the ${name}`);
+    return pids;
+  };
   const gatewayBudgets = fanoutBudgets(fanoutSettings);
-  const gateway = await startGateway(testConfig({ providerUrl: sim.url, originUrl: sim.originUrl, budgets: gatewayBudgets }), TEST_BINDINGS);
-  cleanups.add('gateway', gateway.close);
-  const gatewayPids = newWorkerd();
-  log(`floor at ${floor.url} (workerd ${floorPids.join(',')}), gateway at ${gateway.url} (workerd ${gatewayPids.join(',')})`);
-  if (!floorPids.length || !gatewayPids.length) throw new Error('could not find the workerd processes Miniflare started');
+  const start = {
+    floor: async () => {
+      const floor = await startFloor(upstream);
+      const target: Target = { name: 'floor', url: `${floor.url}/v1/chat/completions`, headers: {} };
+      return { floor, target, pids: workerdOf('floor'), close: floor.close };
+    },
+    gateway: async (budgets: Record<string, number>) => {
+      const gateway = await startGateway(testConfig({ providerUrl: sim.url, originUrl: sim.originUrl, budgets }), TEST_BINDINGS);
+      const target: Target = { name: 'gateway', url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${TENANT_KEY}` } };
+      return { gateway, target, pids: workerdOf('gateway'), close: gateway.close };
+    },
+    peer: async () => {
+      const peer = await startPeer(upstream);
+      const target: Target = { name: 'peer', url: `${peer.url}/v1/chat/completions`, headers: peer.headers };
+      return { peer, target, pids: [peer.pid], close: peer.close };
+    },
+  };
   const peerSkipped = peerMissing();
-  const peer = peerSkipped ? undefined : await startPeer(upstream);
-  if (peer) {
-    cleanups.add('peer', peer.close);
-    log(`peer (@portkey-ai/gateway ${peer.version}) at ${peer.url} (node ${peer.pid})`);
-  } else {
+  if (peerSkipped) {
     const bar = '!'.repeat(100);
     log(`${bar}\n!!! SKIPPING THE PEER: ${peerSkipped}.\n!!! The tables will have no peer rows. Install it with: ${PEER_INSTALL}\n${bar}`);
   }
+  const peerInfo = peerSkipped ? { skipped: peerSkipped } : { version: peerVersion() };
+  // Fresh servers of its own, one path at a time; the gateway's budgets raised to let its streams end.
+  const memoryPhase = () => runMemory({
+    sim,
+    scope: SCOPE,
+    paths: [
+      { name: 'floor', start: start.floor },
+      { name: 'gateway', start: () => start.gateway(memoryBudgets(memorySettings, gatewayBudgets)) },
+      ...(peerSkipped ? [] : [{ name: 'peer', start: start.peer }]),
+    ],
+    prepareSim: () => simFaults(sim, 0),
+    log,
+    onCleanup: cleanups.add,
+  }, memorySettings);
+  if (only === 'memory') {
+    const memory = await memoryPhase();
+    return { ...results(), peer: peerInfo, memory };
+  }
+
+  const floor = await start.floor();
+  cleanups.add('floor', floor.close);
+  const gateway = await start.gateway(gatewayBudgets);
+  cleanups.add('gateway', gateway.close);
+  log(`floor at ${floor.floor.url} (workerd ${floor.pids.join(',')}), gateway at ${gateway.gateway.url} (workerd ${gateway.pids.join(',')})`);
+  const peer = peerSkipped ? undefined : await start.peer();
+  if (peer) {
+    cleanups.add('peer', peer.close);
+    log(`peer (@portkey-ai/gateway ${peer.peer.version}) at ${peer.peer.url} (node ${peer.peer.pid})`);
+  }
   const idleRssMiB: Record<string, number> = {
-    floor: floorPids.reduce((s, p) => s + rssMiB(p), 0),
-    gateway: gatewayPids.reduce((s, p) => s + rssMiB(p), 0),
-    ...(peer ? { peer: rssMiB(peer.pid) } : {}),
+    floor: floor.pids.reduce((s, p) => s + rssMiB(p), 0),
+    gateway: gateway.pids.reduce((s, p) => s + rssMiB(p), 0),
+    ...(peer ? { peer: rssMiB(peer.peer.pid) } : {}),
   };
 
   const direct: Target = { name: 'direct', url: `${upstream}/chat/completions`, headers: {} };
-  const floorT: Target = { name: 'floor', url: `${floor.url}/v1/chat/completions`, headers: {} };
-  const gatewayT: Target = { name: 'gateway', url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${TENANT_KEY}` } };
-  const peerT: Target | undefined = peer && { name: 'peer', url: `${peer.url}/v1/chat/completions`, headers: peer.headers };
-  const targets = [direct, floorT, gatewayT, ...(peerT ? [peerT] : [])];
+  const gatewayT = gateway.target;
+  const targets = [direct, floor.target, gatewayT, ...(peer ? [peer.target] : [])];
   // The server process(es) behind each path, by role: workerd for the workers, the peer's Node process.
   const serverOf: Record<string, Record<string, number[]>> = {
     direct: { workerd: [] },
-    floor: { workerd: floorPids },
-    gateway: { workerd: gatewayPids },
-    ...(peer ? { peer: { peer: [peer.pid] } } : {}),
+    floor: { workerd: floor.pids },
+    gateway: { workerd: gateway.pids },
+    ...(peer ? { peer: { peer: peer.pids } } : {}),
   };
 
-  // Each path must answer a real completion before anything is timed.
+  // Each path must answer a real completion before anything is timed; then a warm-up.
   await simFaults(sim, 0);
-  for (const t of targets) {
-    const agent = keepAliveAgent();
-    const r = await post(agent, t, chatBody(`${t.name}-check`), 10_000);
-    agent.destroy();
-    if (r.error || r.status !== 200) throw new Error(`${t.name} did not answer 200: ${r.error ?? r.status}`);
-  }
-  log('warming up');
-  for (const t of targets) {
-    const agent = keepAliveAgent();
-    await warmUp(agent, t);
-    agent.destroy();
-  }
+  log('checking and warming up');
+  for (const t of targets) await checkAndWarm(t);
 
   // 1. Paced latency, non-stream (plus the sim streaming, for reference).
   const paced: PacedResult[] = [];
@@ -289,12 +337,12 @@ async function main(): Promise<BenchResults> {
       await simFaults(sim, 0);
       log(`paced ${t.name}: ${rate} req/s × ${settings.seconds} s`);
       const agent = keepAliveAgent();
-      const logsBefore = t === gatewayT ? gateway.requestLogs().length : 0;
+      const logsBefore = t === gatewayT ? gateway.gateway.requestLogs().length : 0;
       paced.push(await runPaced(agent, t, { rate, seconds: settings.seconds, stream: t === directSse }));
       agent.destroy();
       if (t === gatewayT) {
         await new Promise((r) => setTimeout(r, 200)); // log lines are written from waitUntil
-        gatewayStages[rate] = stageSummary(gateway.requestLogs().slice(logsBefore));
+        gatewayStages[rate] = stageSummary(gateway.gateway.requestLogs().slice(logsBefore));
       }
     }
   }
@@ -320,41 +368,32 @@ async function main(): Promise<BenchResults> {
     agent.destroy();
   }
   await sim.reset();
-  const peerInfo = peer ? { version: peer.version } : { skipped: peerSkipped! };
   await peer?.close(); // the later phases do not use it: give its core back (closing again at cleanup is a no-op)
-  const phases1to3 = (): BenchResults => ({
-    startedAt: startedAt.toISOString(),
-    durationS: (performance.now() - t0) / 1000,
-    environment: env,
-    settings: { ...settings, scope: SCOPE, ...(only ? { only } : {}) },
-    idleRssMiB,
-    paced,
-    gatewayStages,
-    saturated,
-    ttfb,
-    peer: peerInfo,
-  });
+  const phases1to3 = (): BenchResults => ({ ...results(), idleRssMiB, paced, gatewayStages, saturated, ttfb, peer: peerInfo });
   if (only === 'paths') return phases1to3();
 
-  // 4. Fan-out TTFT: retrieval and a tool at the origin before the model, serial / parallel / gateway.
+  // 4. Memory: slow streams at once against each path's fresh server, RSS sampled throughout.
+  const memory = await memoryPhase();
+
+  // 5. Fan-out TTFT: retrieval and a tool at the origin before the model, serial / parallel / gateway.
   const fanout = await runFanout(sim, {
     providerUrl: `${upstream}/chat/completions`,
     originUrl: sim.originUrl,
-    gatewayUrl: gateway.url,
-    gatewayHeaders: { authorization: `Bearer ${TENANT_KEY}` },
+    gatewayUrl: gateway.gateway.url,
+    gatewayHeaders: gatewayT.headers,
     tenant: 'acme', // TENANT_KEY's tenant in testConfig
     scope: SCOPE,
-    gatewayLogs: () => gateway.requestLogs(),
+    gatewayLogs: () => gateway.gateway.requestLogs(),
     log,
   }, fanoutSettings, gatewayBudgets);
 
-  // 5. Response cache: per-layer latency, memory hits saturated, cost on a Zipf workload.
+  // 6. Response cache: per-layer latency, memory hits saturated, cost on a Zipf workload.
   const cache = await runCache(sim, { log }, cacheSettings);
 
-  // 6. Observability: trace export and stats on vs off, and with the collector or the stats object failing.
+  // 7. Observability: trace export and stats on vs off, and with the collector or the stats object failing.
   const observability = await observabilityPhase();
 
-  return { ...phases1to3(), fanout, cache, observability };
+  return { ...phases1to3(), memory, fanout, cache, observability };
 }
 
 let exitCode = 0;

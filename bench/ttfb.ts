@@ -24,7 +24,7 @@ export async function runTtfb(agent: Agent, target: Target, requests: number, co
   const worker = async () => {
     while (next < requests && Date.now() < deadline) {
       const n = next++;
-      timings.push(await post(agent, target, chatBody(`${target.name}-ttfb-${n}`, true), 10_000, true));
+      timings.push(await post(agent, target, chatBody(`${target.name}-ttfb-${n}`, true), 10_000, { watchContent: true }));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
