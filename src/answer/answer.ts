@@ -121,6 +121,7 @@ async function attempt(plan: AnswerPlan, deps: AnswerDeps, body: Record<string, 
   const streamed = () => assembler?.text() ?? text;
   try {
     const served = await deps.provider(body, signal, {
+      live: sink?.live ?? false,
       chunk(chunk) {
         if (!trace.fields.refusal && refuses(chunk)) trace.set('refusal', true);
         if (assembler) assembler.add(chunk);

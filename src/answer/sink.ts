@@ -32,6 +32,8 @@ export interface Done {
 export interface AnswerSink {
   /** Wants the whole answer assembled (a JSON body); otherwise it is assembled only for the cache. */
   readonly assembles: boolean;
+  /** Sends each chunk on as it arrives (a stream), so the upstream is read chunk by chunk for it. */
+  readonly live: boolean;
   /** Retrieval settled (tools may still be running). */
   sources(fanout: FanoutResult): void;
   /** The cache's outcome, once known after the fan-out (or after a stream opened). */

@@ -1,5 +1,6 @@
 import type { Budgets } from '../config';
 import { deadlineExceeded, errorType, upstreamBroken, upstreamTimeout } from '../errors';
+import { batchBytes, chunkReader } from '../stream/chunk-reader';
 import { SseDecoder } from '../stream/sse-decoder';
 import type { ChatChunk } from '../stream/types';
 import { chunkCarries, parseEvent } from '../stream/upstream-event';
@@ -50,18 +51,23 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     const res = await openUpstream(call.target, payload, parent.traceparent, deadlines.signal);
     endHeaders({ status: res.status });
     endStream = trace.span('upstream_stream', { parent });
-    const reader = res.body.getReader();
+    const reader = chunkReader(res.body);
     // One listener for the whole stream: a deadline or the client going away ends the pending read.
     deadlines.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
     stream = new UpstreamStream(trace, [call.target.apiKey], () => {
       deadlines.clear('first');
       deadlines.sliding('idle', budgets.idleMs, () => upstreamTimeout('a token for a while', budgets.idleMs));
     });
+    // A client reading live gets each chunk as it comes; one waiting for the whole answer gets it
+    // read in batches once the first token is in (the first-token deadline stays exact).
+    const openedAt = trace.elapsed();
+    let bytes = 0;
+    let reads = 0;
     let done = false;
     while (!done) {
       let read: ReadableStreamReadResult<Uint8Array>;
       try {
-        read = await reader.read();
+        read = await reader.read(sink.live || !stream.started ? 1 : batchBytes(bytes, trace.elapsed() - openedAt, budgets.idleMs));
       } catch (err) {
         // A network failure while reading (socket reset, truncated chunk) is the upstream's.
         throw deadlines.signal.aborted ? err : upstreamBroken('the connection was lost mid-answer');
@@ -71,10 +77,13 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
         break;
       }
       deadlines.touch('idle');
+      bytes += read.value.byteLength;
+      reads++;
       done = stream.feed(read.value, sink);
       sink.flush?.();
     }
-    endStream({ malformed: stream.malformed });
+    endStream({ malformed: stream.malformed, reads });
+    trace.set('upstream_reads', reads);
     if (!stream.complete) throw upstreamBroken('the stream ended before the answer was complete');
     // Anything after [DONE] is not read; release the connection without waiting for it.
     if (done) reader.cancel().catch(() => {});
@@ -94,6 +103,8 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
 
 /** Where a completion's chunks go. */
 export interface CompletionSink {
+  /** A client sees the chunks as they arrive (a stream): the upstream is read chunk by chunk. */
+  live: boolean;
   /** Each upstream chunk, in order. */
   chunk(chunk: ChatChunk): void;
   /** Called after the chunks of one network read: the place to write them out as one batch. */

@@ -15,6 +15,7 @@ import { fanoutMeta, replayMeta, servedMeta, type AnswerSink, type Done } from '
  */
 export class ChatSseSink implements AnswerSink {
   readonly assembles = false;
+  readonly live = true;
   readonly reframer: Reframer;
 
   constructor(

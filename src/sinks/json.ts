@@ -7,6 +7,7 @@ import { fanoutMeta, replayMeta, servedMeta, type AnswerSink, type Done } from '
 /** The answer as one `chat.completion` JSON body, built once the answer is complete. */
 export class JsonSink implements AnswerSink {
   readonly assembles = true;
+  readonly live = false;
   body?: Record<string, unknown>;
 
   constructor(

@@ -27,6 +27,7 @@ const FINISH: Record<string, string> = { stop: 'stop', length: 'length', tool_ca
  */
 export class UiMessageSink implements AnswerSink {
   readonly assembles = false;
+  readonly live = true;
   private open: Open;
   private parts = 0;
   private readonly tools = new Map<number, ToolInput>();
