@@ -34,3 +34,16 @@ describe('authenticate', () => {
     },
   );
 });
+
+describe('an accepted key, remembered by the isolate', () => {
+  it('is refused once a new config no longer lists it, and a listed one is accepted again', async () => {
+    expect((await models(`Bearer ${key}`)).status).toBe(200);
+    expect((await models(`Bearer ${key}`)).status).toBe(200);
+    const other = 'sk-unit-test-other';
+    const rotated = JSON.stringify({ ...JSON.parse(config), tenants: [{ id: 'acme', apiKeyHashes: [createHash('sha256').update(other).digest('hex')] }] });
+    const withRotated = (k: string) => app.request('/v1/models', { headers: { authorization: `Bearer ${k}` } }, { GATEWAY_CONFIG: rotated }, ctx);
+    expect((await withRotated(key)).status).toBe(401);
+    expect((await withRotated(other)).status).toBe(200);
+    expect((await models(`Bearer ${key}`)).status).toBe(200);
+  });
+});
