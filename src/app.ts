@@ -57,7 +57,7 @@ export function createApp({ state = createIsolateState(), log }: { state?: Isola
 /** The one place an error becomes a response: OpenAI-style body, real status, Retry-After. */
 function errorResponse(c: Context<AppEnv>, err: unknown): Response {
   const e = toGatewayError(err);
-  const trace = c.var.trace;
+  const trace = c.get('trace');
   trace.errorCode = e.code;
   if (e.code === 'internal_error') logInternalError(trace.requestId, e.cause);
   const headers: Record<string, string> = { ...e.headers };

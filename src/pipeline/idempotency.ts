@@ -74,7 +74,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     c.executionCtx.waitUntil(
       (async () => {
         const body = await new Response(toStore).text();
-        const outcome = await c.var.end.promise;
+        const outcome = await c.get('end').promise;
         // A stream is kept only when it ran to its end; a JSON response (its status already
         // judged above) is whole once it was built.
         const stream = res.headers.get('content-type')?.startsWith('text/event-stream');

@@ -16,18 +16,18 @@ const DEFAULTS = { flushMs: 2000, timeoutMs: 1000 };
  */
 export function recordStats(c: Context<AppEnv>, t: Trace, log: (line: string) => void): Promise<void> | undefined {
   if (!c.env.GATEWAY_STATS || !c.req.path.startsWith('/v1/') || c.req.method === 'OPTIONS') return undefined;
-  return c.var.state.stats.record(t, shipOptions(c, log), requestRecord(c, t));
+  return c.get('state').stats.record(t, shipOptions(c, log), requestRecord(c, t));
 }
 
 /** Ships this isolate's pending figures now (feedback does, so the request it names has arrived). */
 export function shipNow(c: Context<AppEnv>): Promise<void> {
-  return c.var.state.stats.flush(shipOptions(c, (line) => console.log(line)));
+  return c.get('state').stats.flush(shipOptions(c, (line) => console.log(line)));
 }
 
 function shipOptions(c: Context<AppEnv>, log: (line: string) => void): ShipOptions {
   const loaded = loadCatalog(c.env);
   const config = loaded.ok ? loaded.catalog.config : undefined;
-  const { state } = c.var;
+  const state = c.get('state');
   return {
     ...(config?.stats ?? DEFAULTS),
     send: (shipment) => statsObject(c.env)!.ingest(shipment),

@@ -29,7 +29,7 @@ export function traceRequests({ log = (line: string) => console.log(line) } = {}
         t.set('outcome', outcome);
         t.finish();
         log(JSON.stringify(t.toLogRecord()));
-        return Promise.all([c.var.state.traces.record(t, c.env), recordStats(c, t, log)]);
+        return Promise.all([c.get('state').traces.record(t, c.env), recordStats(c, t, log)]);
       }),
     );
   };

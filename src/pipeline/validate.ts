@@ -21,7 +21,7 @@ declare module 'hono' {
 /** POST /v1/chat/completions: the body checked against the Chat Completions schema. */
 export function validateChatRequest(): MiddlewareHandler<AppEnv> {
   return async function validate(c, next) {
-    await c.var.trace.run('validate', async () => setChat(c, parse(chatRequestSchema, await readJson(c))));
+    await c.get('trace').run('validate', async () => setChat(c, parse(chatRequestSchema, await readJson(c))));
     await next();
   };
 }
@@ -32,10 +32,10 @@ export function validateChatRequest(): MiddlewareHandler<AppEnv> {
  */
 export function validateUiChatRequest(): MiddlewareHandler<AppEnv> {
   return async function validateUiChat(c, next) {
-    await c.var.trace.run('validate', async () => {
+    await c.get('trace').run('validate', async () => {
       const ui = parse(uiChatRequestSchema, await readJson(c));
       setChat(c, parse(chatRequestSchema, toChatRequest(ui)), ui.id);
-      c.set('uiMessageId', ui.messageId ?? `msg_${c.var.trace.requestId.slice(4)}`);
+      c.set('uiMessageId', ui.messageId ?? `msg_${c.get('trace').requestId.slice(4)}`);
     });
     await next();
   };
@@ -44,7 +44,7 @@ export function validateUiChatRequest(): MiddlewareHandler<AppEnv> {
 /** POST /v1/embeddings: the body checked against the Embeddings schema. */
 export function validateEmbeddingsRequest(): MiddlewareHandler<AppEnv> {
   return async function validateEmbeddings(c, next) {
-    await c.var.trace.run('validate', async () => c.set('embeddings', parse(embeddingsRequestSchema, await readJson(c))));
+    await c.get('trace').run('validate', async () => c.set('embeddings', parse(embeddingsRequestSchema, await readJson(c))));
     await next();
   };
 }
@@ -56,7 +56,7 @@ export async function readJsonBody<S extends z.ZodMiniType>(c: Context<AppEnv>, 
 
 /** The body, size and time bounded, parsed, its nesting bounded before anything walks it. */
 async function readJson(c: Context<AppEnv>, maxBytes?: number): Promise<unknown> {
-  const { maxBodyBytes, maxJsonDepth, budgets } = c.var.catalog.config;
+  const { maxBodyBytes, maxJsonDepth, budgets } = c.get('catalog').config;
   const text = await readBody(c.req.raw, maxBytes ?? maxBodyBytes, budgets.requestBodyMs);
   let json: unknown;
   try {
@@ -82,11 +82,11 @@ function parse<S extends z.ZodMiniType>(schema: S, json: unknown): z.infer<S> {
 }
 
 function setChat(c: Context<AppEnv>, chat: ChatRequest, defaultTask?: string): void {
-  const { maxChoices } = c.var.catalog.config;
+  const { maxChoices } = c.get('catalog').config;
   if ((chat.n ?? 1) > maxChoices) throw invalidRequest(`n: at most ${maxChoices} choices per request`, 'n');
   c.set('chat', chat);
   // The task this request joins: `gateway.task_id`, else the header, else (UI chats) the chat's id.
   const header = c.req.header('x-gateway-task-id');
   if (header !== undefined && !/^[\x20-\x7e]{1,128}$/.test(header)) throw invalidRequest('x-gateway-task-id must be 1 to 128 printable ASCII characters.', 'x-gateway-task-id');
-  c.var.trace.set('task_id', chat.gateway?.task_id ?? header ?? defaultTask);
+  c.get('trace').set('task_id', chat.gateway?.task_id ?? header ?? defaultTask);
 }

@@ -26,7 +26,7 @@ export async function decideCanary(c: Context<AppEnv>): Promise<Response> {
   }));
   // The object reads the same config; it can only miss the id while a new config rolls out.
   if (!row) throw canaryNotFound(id);
-  c.var.state.canaries.set(row);
-  c.var.trace.set('canary', `${id}:${row.state}`);
+  c.get('state').canaries.set(row);
+  c.get('trace').set('canary', `${id}:${row.state}`);
   return c.json({ id, state: row.state, decided_at: new Date(row.at).toISOString(), reason: row.reason ?? null });
 }

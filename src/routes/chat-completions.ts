@@ -11,7 +11,7 @@ import { streamFailure } from './stream-failure';
  * streamed from the first millisecond (the role chunk before anything upstream has answered).
  */
 export function chatCompletions(c: Context<AppEnv>): Promise<Response> {
-  if (!c.var.chat.stream) return respond(c, { json: true });
+  if (!c.get('chat').stream) return respond(c, { json: true });
   return respond(c, {
     stream: (plan) => ({
       head: ChatSseSink.head(plan),

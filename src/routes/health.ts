@@ -18,14 +18,14 @@ function healthOf(c: Context<AppEnv>): Health {
   const loaded = loadCatalog(c.env);
   if (!loaded.ok) return { status: 'config_invalid', breakers: {}, configError: loaded.error };
   // This isolate's view: breakers are per isolate (docs/design-notes.md).
-  const breakers = c.var.state.resilience.for(loaded.catalog.config).pool.states();
+  const breakers = c.get('state').resilience.for(loaded.catalog.config).pool.states();
   const degraded = Object.values(breakers).some((state) => state !== 'closed');
   return { status: degraded ? 'degraded' : 'ok', catalog: loaded.catalog, breakers };
 }
 
 /** This isolate's trace export: on or off (or why not), and its counts in spans — never the target. */
 function tracing(c: Context<AppEnv>): Record<string, unknown> {
-  const exporter = c.var.state.traces;
+  const exporter = c.get('state').traces;
   const config = exporter.configFor(c.env);
   return {
     enabled: !!config?.ok,

@@ -48,14 +48,14 @@ export async function respond(
   }
   const stream = shape.stream(plan);
   // The client's stream, open from its first byte until it ended (done, failed, or the client left).
-  const streamSpan = c.var.trace.span('stream');
-  void c.var.end.promise.then((outcome) => (outcome === 'complete' ? streamSpan({ outcome }) : streamSpan.fail(outcome, { outcome })));
+  const streamSpan = c.get('trace').span('stream');
+  void c.get('end').promise.then((outcome) => (outcome === 'complete' ? streamSpan({ outcome }) : streamSpan.fail(outcome, { outcome })));
   return earlySse({
     headers,
     head: stream.head,
-    heartbeatMs: c.var.catalog.config.budgets.heartbeatMs,
+    heartbeatMs: c.get('catalog').config.budgets.heartbeatMs,
     errorEvent: stream.errorEvent,
-    end: c.var.end,
+    end: c.get('end'),
     async run(out, clientGone) {
       const sink = stream.sink(out);
       if (hit) return sink.replay(hit, undefined);

@@ -13,7 +13,7 @@ const UI_STREAM_HEADERS = { 'x-vercel-ai-ui-message-stream': 'v1' };
  * parts, the gateway's figures as message metadata, and an `error` part on failure.
  */
 export function uiChat(c: Context<AppEnv>): Promise<Response> {
-  const messageId = c.var.uiMessageId;
+  const messageId = c.get('uiMessageId');
   return respond(c, {
     headers: UI_STREAM_HEADERS,
     stream: (plan) => ({
