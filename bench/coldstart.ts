@@ -1,7 +1,11 @@
-// Isolate start: what a new isolate costs before it answers — for the floor (bench/floor-worker.js)
-// and the gateway (the built worker, as deployed) — and the size of the script it parses.
+// Bundle size and isolate start (bench phase 8; issue #14): the deploy bundle's size, raw and gzip,
+// measured as `npm run bundle:size` measures it (scripts/bundle-size.ts: `wrangler deploy --dry-run`
+// into a temporary folder), against the issue's goal; then what a new isolate costs before it
+// answers — for the floor (bench/floor-worker.js) and the gateway (the built worker, as deployed) —
+// and the size of the script it parses.
 //
-//   npm run bench:coldstart     (builds the worker, starts the sim, ~1 min)
+//   npm run bench -- --only coldstart   (this phase alone, the raw figures in bench/results/)
+//   npm run bench:coldstart             (the same phase and report, printed only)
 //
 // Each run starts a fresh workerd through the Miniflare API (options prepared beforehand, so only
 // the runtime is timed) and measures (a) `new Miniflare(…)` → `ready`: workerd up, the script
@@ -11,15 +15,20 @@
 // gateway alternate (which goes first alternates too), so they share the machine's noise; one
 // untimed start of each path comes first (the OS's file cache). BENCH_COLDSTART_RUNS (10) runs per
 // path; BENCH_COLDSTART_SCRIPT starts another build of the gateway instead of .build/worker/index.js
-// (an older commit's, to compare; keep it inside the project folder: one under /tmp failed to start).
+// (an older commit's, to compare; keep it inside the project folder: one under /tmp failed to start)
+// — the bundle size is still the current tree's.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { bundleSize, formatBundle } from '../scripts/bundle-size.ts';
+import type { BundleSize } from '../scripts/bundle-size.ts';
+import { TENANT_KEY, TEST_BINDINGS, testConfig } from '../test/harness/config.ts';
 import { BUILD_DIR, ROOT } from '../test/harness/paths.ts';
 import { chatBody } from './client.ts';
+import type { SimProcess } from './sim.ts';
 import { summarize } from './stats.ts';
 import type { Summary } from './stats.ts';
 
@@ -53,6 +62,31 @@ export interface ColdStartTargets {
   /** The gateway's tenant key. */
   tenantKey: string;
   log: (msg: string) => void;
+}
+
+/** Issue #14: "Bundle ≤ 300 KB minified" — read as 300 KiB, 300 × 1024 = 307,200 B of minified upload (raw, not gzip). */
+export const BUNDLE_GOAL_BYTES = 300 * 1024;
+
+/** What the phase saves in the results JSON. */
+export interface ColdStartPhaseResult {
+  bundle: BundleSize & { goalBytes: number };
+  isolateStart: ColdStartResult;
+}
+
+export interface ColdStartContext {
+  sim: Pick<SimProcess, 'url' | 'originUrl'>;
+  /** The sim scope of the gateway's endpoint in testConfig; the floor forwards there too. */
+  scope: string;
+  /** Sets the sim to answer at once. */
+  prepareSim(): Promise<void>;
+  log(msg: string): void;
+}
+
+/** BENCH_COLDSTART_RUNS (10): timed starts per path. */
+export function coldStartRuns(): number {
+  const runs = Number(process.env.BENCH_COLDSTART_RUNS || 10);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_COLDSTART_RUNS must be a whole number ≥ 1, got "${process.env.BENCH_COLDSTART_RUNS}"`);
+  return runs;
 }
 
 const FLOOR_SCRIPT = fileURLToPath(new URL('./floor-worker.js', import.meta.url));
@@ -149,58 +183,43 @@ export async function runColdStart(t: ColdStartTargets, runs: number): Promise<C
 }
 
 const fmt = (s: Sample) => `${s.readyMs.toFixed(0)} + ${s.firstRequestMs.toFixed(0)} ms${s.status === 200 ? '' : ` (HTTP ${s.status})`}`;
-const ms = (v: number) => (Number.isNaN(v) ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1));
-const n = (v: number) => v.toLocaleString('en-US');
 
-export function renderColdStart(c: ColdStartResult): string[] {
-  const [floor, gateway] = [c.paths.find((p) => p.path === 'floor')!, c.paths.find((p) => p.path === 'gateway')!];
-  const ratio = (a: number, b: number) => (b ? `${(a / b).toFixed(2)}×` : '—');
-  const out = [
-    `**Isolate start** — ${c.runs} fresh workerd processes per path through the Miniflare API, floor and gateway alternating. ` +
-      `ready = \`new Miniflare(…)\` → \`ready\` (workerd up, the script parsed, its top level run); first request = a non-stream chat completion ` +
-      `right after, read to the end (the sim answers at once); total = both. Script = the module workerd loads.`,
-    '',
-    '| path | script raw B | script gzip B | ready p50 | ready max | first request p50 | first request max | total p50 | total max | failed |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ];
-  for (const p of [floor, gateway]) {
-    out.push(`| ${p.path} | ${n(p.script.raw)} | ${n(p.script.gzip)} | ${ms(p.readyMs.p50)} | ${ms(p.readyMs.max)} | ${ms(p.firstRequestMs.p50)} | ${ms(p.firstRequestMs.max)} | ${ms(p.totalMs.p50)} | ${ms(p.totalMs.max)} | ${p.failed} |`);
-  }
-  out.push(
-    `| gateway ÷ floor | ${ratio(gateway.script.raw, floor.script.raw)} | ${ratio(gateway.script.gzip, floor.script.gzip)} | ${ratio(gateway.readyMs.p50, floor.readyMs.p50)} | ${ratio(gateway.readyMs.max, floor.readyMs.max)} | ` +
-      `${ratio(gateway.firstRequestMs.p50, floor.firstRequestMs.p50)} | ${ratio(gateway.firstRequestMs.max, floor.firstRequestMs.max)} | ${ratio(gateway.totalMs.p50, floor.totalMs.p50)} | ${ratio(gateway.totalMs.max, floor.totalMs.max)} | |`,
-    `| gateway − floor | | | +${ms(gateway.readyMs.p50 - floor.readyMs.p50)} | | +${ms(gateway.firstRequestMs.p50 - floor.firstRequestMs.p50)} | | +${ms(gateway.totalMs.p50 - floor.totalMs.p50)} | | |`,
-    '',
-  );
-  return out;
+/** The phase: the deploy bundle's size (a build of its own, as `npm run bundle:size`), then isolate start of floor and gateway. */
+export async function runColdStartPhase(ctx: ColdStartContext, runs: number): Promise<ColdStartPhaseResult> {
+  ctx.log('bundle: wrangler deploy --dry-run into a temporary folder (as npm run bundle:size)');
+  const bundle = await bundleSize();
+  ctx.log(`bundle: ${formatBundle(bundle)}`);
+  await ctx.prepareSim();
+  const isolateStart = await runColdStart({
+    upstream: `${ctx.sim.url}/s/${ctx.scope}/v1`,
+    gatewayConfig: testConfig({ providerUrl: ctx.sim.url, originUrl: ctx.sim.originUrl }),
+    gatewayBindings: TEST_BINDINGS,
+    tenantKey: TENANT_KEY,
+    log: ctx.log,
+  }, runs);
+  return { bundle: { ...bundle, goalBytes: BUNDLE_GOAL_BYTES }, isolateStart };
 }
 
-// Alone: build, start the sim, measure, print.
+// Alone: build, start the sim, measure, print (bench/run.ts does the same within its run).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { default: buildWorker } = await import('../test/harness/build-worker.ts');
-  const { TENANT_KEY, TEST_BINDINGS, testConfig } = await import('../test/harness/config.ts');
   const { spawnSim } = await import('./sim.ts');
   const { cleanupRegistry } = await import('./cleanup.ts');
+  const { renderColdStartPhase } = await import('./report.ts');
   const log = (msg: string) => process.stderr.write(`[coldstart ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
   const cleanups = cleanupRegistry('coldstart', log);
   let exitCode = 0;
   try {
-    const runs = Number(process.env.BENCH_COLDSTART_RUNS || 10);
-    if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_COLDSTART_RUNS must be a whole number ≥ 1, got "${process.env.BENCH_COLDSTART_RUNS}"`);
+    const runs = coldStartRuns();
     log('building the worker (wrangler deploy --dry-run)');
     await buildWorker();
     const sim = await spawnSim();
     cleanups.add('sim', sim.close);
-    await sim.setFaults('east', { firstTokenMs: 0, interTokenMs: 0, tokens: 20 }); // as phases 1–2 of bench/run.ts
-    const result = await runColdStart({
-      upstream: `${sim.url}/s/east/v1`,
-      gatewayConfig: testConfig({ providerUrl: sim.url, originUrl: sim.originUrl }),
-      gatewayBindings: TEST_BINDINGS,
-      tenantKey: TENANT_KEY,
-      log,
-    }, runs);
+    const scope = 'east';
+    // As phases 1–2 of bench/run.ts: 20 tokens, no delays.
+    const result = await runColdStartPhase({ sim, scope, prepareSim: () => sim.setFaults(scope, { firstTokenMs: 0, interTokenMs: 0, tokens: 20 }), log }, runs);
     await cleanups.run();
-    process.stdout.write(`${renderColdStart(result).join('\n')}\n`);
+    process.stdout.write(`${renderColdStartPhase(result).join('\n')}\n`);
   } catch (err) {
     console.error('coldstart failed:', err);
     exitCode = 1;

@@ -1,5 +1,6 @@
 // The markdown tables printed at the end of a run (pasteable into the README).
 import type { CacheResult } from './cache.ts';
+import type { ColdStartPhaseResult, ColdStartResult } from './coldstart.ts';
 import type { FanoutResult } from './fanout.ts';
 import type { MemoryResult } from './memory.ts';
 import type { ObservabilityResult } from './observability.ts';
@@ -29,6 +30,8 @@ export interface BenchResults {
   cache?: CacheResult;
   /** Absent in results saved before the observability phase existed. */
   observability?: ObservabilityResult;
+  /** Bundle size and isolate start (bench/coldstart.ts). Absent in results saved before the phase existed. */
+  coldstart?: ColdStartPhaseResult;
 }
 
 const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -128,6 +131,7 @@ export function renderReport(r: BenchResults): string {
   if (r.fanout) out.push(...renderFanout(r.fanout));
   if (r.cache) out.push(...renderCache(r.cache, r.saturated));
   if (r.observability) out.push(...renderObservability(r.observability));
+  if (r.coldstart) out.push(...renderColdStartPhase(r.coldstart));
   return out.join('\n');
 }
 
@@ -406,5 +410,45 @@ function renderObservability(o: ObservabilityResult): string[] {
   const counted = o.variants.filter((v) => v.statsRequests !== undefined).map((v) => `${v.name} ${v.statsRequests}`);
   if (received.length || hung.length) out.push(`The collector received: ${[...received, ...hung].join('; ')}.`, '');
   if (counted.length) out.push(`Requests the stats object counted (GET /admin/stats; a request counts once its isolate's shipment lands): ${counted.join('; ')}.`, '');
+  return out;
+}
+
+const bytes = (v: number) => v.toLocaleString('en-US');
+
+/** Bundle size against issue #14's goal, then the isolate-start table (also `npm run bench:coldstart`'s output). */
+export function renderColdStartPhase(c: ColdStartPhaseResult): string[] {
+  const b = c.bundle;
+  const over = b.raw - b.goalBytes;
+  return [
+    `**Deploy bundle** — built as \`wrangler deploy\` uploads it (\`--dry-run\` into a temporary folder, as \`npm run bundle:size\`), source maps not counted: ` +
+      `**${bytes(b.raw)} B** minified, ${bytes(b.gzip)} B gzip (${b.modules.join(', ')}).`,
+    '',
+    `Goal (issue #14): bundle ≤ 300 KB minified, read as 300 KiB = ${bytes(b.goalBytes)} B of the raw (minified, not gzipped) upload — ` +
+      `${bytes(b.raw)} B is ${ratio(b.raw, b.goalBytes)} of it (${over > 0 ? `${bytes(over)} B over` : `${bytes(-over)} B to spare`}): **${over > 0 ? 'not met' : 'met'}**.`,
+    '',
+    ...renderColdStart(c.isolateStart),
+  ];
+}
+
+function renderColdStart(c: ColdStartResult): string[] {
+  const [floor, gateway] = [c.paths.find((p) => p.path === 'floor')!, c.paths.find((p) => p.path === 'gateway')!];
+  const out = [
+    `**Isolate start** — ${c.runs} fresh workerd processes per path through the Miniflare API, floor and gateway alternating. ` +
+      `ready = \`new Miniflare(…)\` → \`ready\` (workerd up, the script parsed, its top level run); first request = a non-stream chat completion ` +
+      `right after, read to the end (the sim answers at once); total = both. Script = the module workerd loads (the gateway's: ${gateway.script.file}).`,
+    '',
+    ...head(['path', 'script raw B', 'script gzip B', 'ready p50', 'ready max', 'first request p50', 'first request max', 'total p50', 'total max', 'failed']),
+  ];
+  for (const p of [floor, gateway]) {
+    out.push(row([p.path, bytes(p.script.raw), bytes(p.script.gzip), ms(p.readyMs.p50), ms(p.readyMs.max), ms(p.firstRequestMs.p50), ms(p.firstRequestMs.max), ms(p.totalMs.p50), ms(p.totalMs.max), p.failed]));
+  }
+  out.push(
+    row([
+      'gateway ÷ floor', ratio(gateway.script.raw, floor.script.raw), ratio(gateway.script.gzip, floor.script.gzip), ratio(gateway.readyMs.p50, floor.readyMs.p50), ratio(gateway.readyMs.max, floor.readyMs.max),
+      ratio(gateway.firstRequestMs.p50, floor.firstRequestMs.p50), ratio(gateway.firstRequestMs.max, floor.firstRequestMs.max), ratio(gateway.totalMs.p50, floor.totalMs.p50), ratio(gateway.totalMs.max, floor.totalMs.max), '',
+    ]),
+    row(['gateway − floor', '', '', plus(gateway.readyMs.p50 - floor.readyMs.p50), '', plus(gateway.firstRequestMs.p50 - floor.firstRequestMs.p50), '', plus(gateway.totalMs.p50 - floor.totalMs.p50), '', '']),
+    '',
+  );
   return out;
 }

@@ -6,6 +6,7 @@
 //   npm run bench -- --only observability    (phase 7 alone: about 4 minutes)
 //   npm run bench -- --only paths            (phases 1–3 alone: the four paths side by side)
 //   npm run bench -- --only memory           (phase 4 alone: about 1 minute)
+//   npm run bench -- --only coldstart        (phase 8 alone: bundle size and isolate start, about 15 s)
 //   npm run bench:peer:install               (once: installs the peer into bench/peer/, apart from
 //                                             the project's dependencies; without it the bench skips
 //                                             the peer, loudly)
@@ -57,6 +58,13 @@
 //      req/s × BENCH_OBS_SECONDS (5) s, and saturated at BENCH_OBS_CONNECTIONS (4) connections ×
 //      BENCH_OBS_SAT_SECONDS (3) s with workerd CPU per request; `stats.flushMs` BENCH_OBS_FLUSH_MS
 //      (2000); each figure the median of the rounds. About 4 minutes. Alone: `npm run bench -- --only observability` (or BENCH_ONLY=observability).
+//   8. bundle size and isolate start (bench/coldstart.ts, issue #14): the deploy bundle, raw and gzip,
+//      built as `npm run bundle:size` builds it (scripts/bundle-size.ts: its own `wrangler deploy
+//      --dry-run` into a temporary folder), against the goal of ≤ 300 KB minified (read as 300 KiB,
+//      307,200 B), met or not; then BENCH_COLDSTART_RUNS (10) fresh workerd processes per path, floor
+//      and gateway alternating after one untimed start of each: `new Miniflare(…)` → ready (script
+//      parsed, top level run), then a first non-stream request; p50/max and gateway ÷ floor. About 10 s
+//      (15 s alone, with the build). Alone: `npm run bench -- --only coldstart` (`npm run bench:coldstart` prints the same).
 // The sim answers BENCH_TOKENS (20) tokens with no delays in phases 1–2. Every prompt is unique
 // (and none is cacheable: no temperature 0) outside phase 6.
 // Prints markdown tables to stdout (progress to stderr) and saves the raw figures to
@@ -95,6 +103,7 @@ import { runObservability } from './observability.ts';
 import type { ObservabilitySettings } from './observability.ts';
 import { memoryBudgets, runMemory } from './memory.ts';
 import type { MemorySettings } from './memory.ts';
+import { coldStartRuns, runColdStartPhase } from './coldstart.ts';
 
 function num(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -164,8 +173,9 @@ const memorySettings: MemorySettings = {
   idleMs: num('BENCH_MEM_IDLE_MS', 1000),
   settleMs: num('BENCH_MEM_SETTLE_MS', 2000),
 };
+const coldstartRuns = coldStartRuns();
 /** The phases that can run alone (`--only <phase>` or BENCH_ONLY). */
-const ALONE = ['observability', 'paths', 'memory'] as const;
+const ALONE = ['observability', 'paths', 'memory', 'coldstart'] as const;
 const only = (() => {
   const at = process.argv.indexOf('--only');
   const value = at >= 0 ? process.argv[at + 1] : process.env.BENCH_ONLY || undefined;
@@ -244,6 +254,11 @@ async function main(): Promise<BenchResults> {
   if (only === 'observability') {
     const observability = await observabilityPhase();
     return { ...results(), observability };
+  }
+  const coldstartPhase = () => runColdStartPhase({ sim, scope: SCOPE, prepareSim: () => simFaults(sim, 0), log }, coldstartRuns);
+  if (only === 'coldstart') {
+    const coldstart = await coldstartPhase();
+    return { ...results(), coldstart };
   }
 
   // Each path's server, started: where to send, and its own processes (workerd, or the peer's Node process).
@@ -393,7 +408,10 @@ async function main(): Promise<BenchResults> {
   // 7. Observability: trace export and stats on vs off, and with the collector or the stats object failing.
   const observability = await observabilityPhase();
 
-  return { ...phases1to3(), memory, fanout, cache, observability };
+  // 8. Bundle size and isolate start: the deploy bundle against the goal; fresh workerd per start, floor vs gateway.
+  const coldstart = await coldstartPhase();
+
+  return { ...phases1to3(), memory, fanout, cache, observability, coldstart };
 }
 
 let exitCode = 0;
