@@ -9,7 +9,8 @@ import type { StatsView } from './render';
 import { sloBreaches } from './slo';
 import { StatsStore, type BucketStorage, type Shipment } from './store';
 import type { Summary } from './summary';
-import { giveFeedback, TASK_RETENTION_MS, taskFigures, type FeedbackResult, type Outcome, type RequestRecord, type TaskRow, type TaskStorage } from './tasks';
+import { sqlTasks } from './sql-tasks';
+import { giveFeedback, TASK_RETENTION_MS, taskFigures, type FeedbackResult, type TaskStorage } from './tasks';
 import { WINDOW_MS } from './windows';
 
 /**
@@ -179,43 +180,3 @@ function withTasks(view: StatsView, f: ReturnType<typeof taskFigures>): StatsVie
   return view;
 }
 
-/** Tasks in the object's SQLite: `requests` (a day of answered requests) and `tasks` (their sums and verdicts). */
-function sqlTasks(sql: SqlStorage): TaskStorage {
-  sql.exec(`CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, task TEXT NOT NULL, cost_usd REAL NOT NULL,
-    model TEXT NOT NULL, at INTEGER NOT NULL, cache_key TEXT, variant TEXT)`);
-  sql.exec('CREATE INDEX IF NOT EXISTS requests_task ON requests (tenant, task)');
-  sql.exec('CREATE INDEX IF NOT EXISTS requests_at ON requests (at)');
-  sql.exec(`CREATE TABLE IF NOT EXISTS tasks (tenant TEXT NOT NULL, task TEXT NOT NULL, cost_usd REAL NOT NULL, requests INTEGER NOT NULL,
-    model TEXT NOT NULL, last_at INTEGER NOT NULL, outcome TEXT, judged_at INTEGER, reason TEXT, variant TEXT, PRIMARY KEY (tenant, task))`);
-  // Tables made before canaries lack the column.
-  for (const table of ['requests', 'tasks']) {
-    const columns = sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray();
-    if (!columns.some((c) => c.name === 'variant')) sql.exec(`ALTER TABLE ${table} ADD COLUMN variant TEXT`);
-  }
-  sql.exec('CREATE INDEX IF NOT EXISTS tasks_judged ON tasks (judged_at)');
-  return {
-    addRequests(records: RequestRecord[]) {
-      for (const r of records) {
-        const inserted = sql.exec('INSERT OR IGNORE INTO requests (id, tenant, task, cost_usd, model, at, cache_key, variant) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          r.id, r.tenant, r.task, r.cost_usd, r.model, r.at, r.cache_key ?? null, r.variant ?? null).rowsWritten;
-        if (!inserted) continue;
-        sql.exec(`INSERT INTO tasks (tenant, task, cost_usd, requests, model, last_at, variant) VALUES (?, ?, ?, 1, ?, ?, ?)
-          ON CONFLICT (tenant, task) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd, requests = requests + 1,
-          model = CASE WHEN excluded.last_at >= last_at THEN excluded.model ELSE model END,
-          variant = CASE WHEN excluded.last_at >= last_at THEN excluded.variant ELSE variant END, last_at = MAX(last_at, excluded.last_at)`,
-          r.tenant, r.task, r.cost_usd, r.model, r.at, r.variant ?? null);
-      }
-    },
-    request: (id) => sql.exec<RequestRecord & Record<string, SqlStorageValue>>('SELECT * FROM requests WHERE id = ?', id).toArray()[0],
-    setOutcome: (tenant, task, outcome: Outcome, at, reason) =>
-      void sql.exec('UPDATE tasks SET outcome = ?, judged_at = ?, reason = ? WHERE tenant = ? AND task = ?', outcome, at, reason ?? null, tenant, task),
-    cacheKeys: (tenant, task) =>
-      sql.exec<{ cache_key: string }>('SELECT DISTINCT cache_key FROM requests WHERE tenant = ? AND task = ? AND cache_key IS NOT NULL', tenant, task).toArray().map((r) => r.cache_key),
-    judged: (since) =>
-      sql.exec<TaskRow & Record<string, SqlStorageValue>>('SELECT tenant, task, cost_usd, requests, model, outcome, variant FROM tasks WHERE outcome IS NOT NULL AND judged_at >= ?', since).toArray(),
-    expire(before) {
-      sql.exec('DELETE FROM requests WHERE at < ?', before);
-      sql.exec('DELETE FROM tasks WHERE last_at < ?', before);
-    },
-  };
-}
