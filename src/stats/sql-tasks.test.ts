@@ -63,6 +63,18 @@ describe('sqlTasks', () => {
     for (let k = 0; k < 10; k++) expect(new Set(sql.cacheKeys('t0', `k${k}`))).toEqual(new Set(memory.cacheKeys('t0', `k${k}`)));
   });
 
+  it('a shipment larger than one statement\'s slice (1,300 records, ids repeated across slices) is counted the same', () => {
+    const rnd = random(7);
+    const sql = sqlTasks(nodeSql());
+    const memory = new MemoryTaskStorage();
+    const records = shipment(rnd, 1300).map((r, i) => ({ ...r, id: `r${i % 900}` }));
+    sql.addRequests(records);
+    memory.addRequests(records);
+    for (let t = 0; t < 3; t++) for (let k = 0; k < 10; k++) for (const s of [sql, memory]) s.setOutcome(`t${t}`, `k${k}`, 'failure', 2_000);
+    expect(rounded(sql.judged(0))).toEqual(rounded(memory.judged(0)));
+    expect(sql.judged(0).reduce((n, t) => n + t.requests, 0)).toBe(900);
+  });
+
   it('an empty shipment writes nothing', () => {
     const sql = sqlTasks(nodeSql());
     sql.addRequests([]);

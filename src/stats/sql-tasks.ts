@@ -1,5 +1,17 @@
 import type { Outcome, RequestRecord, TaskRow, TaskStorage } from './tasks';
 
+/** Records per statement pair. */
+const SLICE = 500;
+const col = (i: number) => `json_extract(j.value, '$[${i}]')`;
+const ADD_TASKS = `INSERT INTO tasks (tenant, task, cost_usd, requests, model, last_at, variant)
+  SELECT ${col(1)}, ${col(2)}, ${col(3)}, 1, ${col(4)}, ${col(5)}, ${col(7)} FROM json_each(?) j
+  WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = ${col(0)})
+  ON CONFLICT (tenant, task) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd, requests = requests + 1,
+    model = CASE WHEN excluded.last_at >= last_at THEN excluded.model ELSE model END,
+    variant = CASE WHEN excluded.last_at >= last_at THEN excluded.variant ELSE variant END, last_at = MAX(last_at, excluded.last_at)`;
+const ADD_REQUESTS = `INSERT OR IGNORE INTO requests (id, tenant, task, cost_usd, model, at, cache_key, variant)
+  SELECT ${col(0)}, ${col(1)}, ${col(2)}, ${col(3)}, ${col(4)}, ${col(5)}, ${col(6)}, ${col(7)} FROM json_each(?) j`;
+
 /** Tasks in the object's SQLite: `requests` (a day of answered requests) and `tasks` (their sums and verdicts). */
 export function sqlTasks(sql: SqlStorage): TaskStorage {
   sql.exec(`CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, task TEXT NOT NULL, cost_usd REAL NOT NULL,
@@ -15,22 +27,17 @@ export function sqlTasks(sql: SqlStorage): TaskStorage {
   }
   sql.exec('CREATE INDEX IF NOT EXISTS tasks_judged ON tasks (judged_at)');
   return {
-    // Two statements per shipment, whatever its size (not two per request): the records go in as
-    // one JSON array. A request is counted into its task once — only if it is not recorded yet.
+    // Two statements per slice of a shipment (not two per request): the records go in as one JSON
+    // array. Slices of 500 keep that string far below the object's 2 MB string and row limit.
+    // A request is counted into its task once — only if it is not recorded yet.
     addRequests(records: RequestRecord[]) {
       const seen = new Set<string>();
       const rows = records.filter((r) => !seen.has(r.id) && !!seen.add(r.id)).map((r) => [r.id, r.tenant, r.task, r.cost_usd, r.model, r.at, r.cache_key ?? null, r.variant ?? null]);
-      if (!rows.length) return;
-      const json = JSON.stringify(rows);
-      const col = (i: number) => `json_extract(j.value, '$[${i}]')`;
-      sql.exec(`INSERT INTO tasks (tenant, task, cost_usd, requests, model, last_at, variant)
-        SELECT ${col(1)}, ${col(2)}, ${col(3)}, 1, ${col(4)}, ${col(5)}, ${col(7)} FROM json_each(?) j
-        WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = ${col(0)})
-        ON CONFLICT (tenant, task) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd, requests = requests + 1,
-          model = CASE WHEN excluded.last_at >= last_at THEN excluded.model ELSE model END,
-          variant = CASE WHEN excluded.last_at >= last_at THEN excluded.variant ELSE variant END, last_at = MAX(last_at, excluded.last_at)`, json);
-      sql.exec(`INSERT OR IGNORE INTO requests (id, tenant, task, cost_usd, model, at, cache_key, variant)
-        SELECT ${col(0)}, ${col(1)}, ${col(2)}, ${col(3)}, ${col(4)}, ${col(5)}, ${col(6)}, ${col(7)} FROM json_each(?) j`, json);
+      for (let i = 0; i < rows.length; i += SLICE) {
+        const json = JSON.stringify(rows.slice(i, i + SLICE));
+        sql.exec(ADD_TASKS, json);
+        sql.exec(ADD_REQUESTS, json);
+      }
     },
     request: (id) => sql.exec<RequestRecord & Record<string, SqlStorageValue>>('SELECT * FROM requests WHERE id = ?', id).toArray()[0],
     setOutcome: (tenant, task, outcome: Outcome, at, reason) =>
