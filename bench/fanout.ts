@@ -98,6 +98,8 @@ export function fanoutBudgets(s: FanoutSettings): Record<string, number> {
   return {
     retrievalMs: Math.ceil(Math.max(2000, s.retrievalMs * 4)),
     toolsMs: Math.ceil(Math.max(2000, s.toolsMs * 4)),
+    // The config's default idle deadline (testConfig's 1 s is a test's), as a user would run it.
+    idleMs: 10_000,
     // testConfig's own values unless the stages need more (they never do with the defaults).
     firstTokenMs: Math.ceil(Math.max(1500, stages + s.firstTokenMs + 1000)),
     totalMs: Math.ceil(Math.max(10_000, stages + s.firstTokenMs + 5000)),

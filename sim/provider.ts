@@ -32,6 +32,9 @@ export interface ProviderFaults extends BaseFaults, StructuredFaults {
   tokens?: number;
   /** Send n content tokens, then go silent with the connection open. */
   stallAfterTokens?: number;
+  /** After n content tokens, space the rest `slowInterTokenMs` apart (a burst, then a trickle). */
+  slowAfterTokens?: number;
+  slowInterTokenMs?: number;
   /** Send n content tokens, then destroy the socket (no [DONE]). */
   cutAfterTokens?: number;
   /** Send n content tokens, then `data: {not json`, then carry on. */
@@ -287,7 +290,7 @@ async function stream({ ex, call, request, answer, usage, timing, faults, errorE
       return;
     }
     if (i === n) break;
-    if (i > 0) await sleep(timing.interTokenMs, signal);
+    if (i > 0) await sleep(i >= (faults.slowAfterTokens ?? Infinity) ? (faults.slowInterTokenMs ?? timing.interTokenMs) : timing.interTokenMs, signal);
     each(deltaOf(answer, i));
     if (i === 0) call.firstTokenAt = now();
   }

@@ -1,13 +1,17 @@
 // How the gateway reads a provider's stream: chunk by chunk for a client that reads along (SSE),
 // in batches once the first token is in for one that waits for a JSON body — fewer reads for the
-// runtime, the same answer, and the deadlines still holding.
+// runtime, the same answer, and the deadlines still holding (src/stream/chunk-reader.ts).
 import { describe, expect, it } from 'vitest';
 import { TEST_BINDINGS, testConfig } from './harness/config.ts';
 import { chat } from './harness/requests.ts';
 import { gatewaySuite } from './harness/suite.ts';
 
-const BUDGETS = { firstTokenMs: 1000, idleMs: 400, totalMs: 8000 };
-const s = gatewaySuite((url) => testConfig({ providerUrl: url, budgets: BUDGETS }));
+// The config's default idleMs (10 s): batches of up to ~1 KB (`batchBytes`).
+const LONG_IDLE = { firstTokenMs: 1000, idleMs: 10_000, totalMs: 15_000 };
+// A tighter one: batches of at most ~200 bytes, about one chunk.
+const IDLE_2S = { firstTokenMs: 1000, idleMs: 2000, totalMs: 15_000 };
+const s = gatewaySuite((url) => testConfig({ providerUrl: url, budgets: LONG_IDLE }));
+const withBudgets = (budgets: Record<string, number>) => s.gateway.setConfig(testConfig({ providerUrl: s.provider.url, budgets }), TEST_BINDINGS);
 
 const logOf = async (requestId: string | null) => {
   await expect.poll(() => s.gateway.requestLogs().some((l) => l.request_id === requestId)).toBe(true);
@@ -25,8 +29,9 @@ async function sseText(res: Response): Promise<string> {
 }
 
 describe('reading the provider stream', () => {
-  it('a JSON client: the 40 chunks are read in a few batches, and the answer is the streamed one', async () => {
-    s.provider.setFaults('east', { firstTokenMs: 20, interTokenMs: 3, tokens: 40 });
+  it('a JSON client: 40 chunks read in batches after the first token, fewer reads than a live stream of the same answer', async () => {
+    await withBudgets(LONG_IDLE);
+    s.provider.setFaults('east', { firstTokenMs: 20, interTokenMs: 8, tokens: 40 });
     const json = await chat(s.gateway.url, { temperature: 0.5 });
     expect(json.status).toBe(200);
     const body = await json.json();
@@ -37,18 +42,17 @@ describe('reading the provider stream', () => {
     const text = await sseText(streamed);
     const streamLog = await logOf(streamed.headers.get('x-request-id'));
 
-    expect(body.choices[0].message.content).toBe(text);
     expect(text.length).toBeGreaterThan(0);
-    // 40 tokens, 3 ms apart, one chunk each: the live client's reads follow the chunks…
-    expect(streamLog.upstream_reads as number).toBeGreaterThanOrEqual(20);
-    // …the JSON client's are batched once the first token is in.
+    expect(body.choices[0].message.content).toBe(text);
+    // 43 events (role, 40 tokens, finish, usage) + [DONE]: the live stream reads them as they come…
     expect(jsonLog.upstream_reads as number).toBeLessThan(streamLog.upstream_reads as number);
-    expect(jsonLog.upstream_reads as number).toBeLessThanOrEqual(12);
+    // …the JSON client's first reads one by one, then ~1 KB at a time, then the tail one by one.
+    expect(jsonLog.upstream_reads as number).toBeLessThanOrEqual(25);
   });
 
-  it('a JSON client on a slow, steady stream (each token well inside idleMs) gets its answer: batching never trips the idle deadline', async () => {
-    // 12 tokens 90 ms apart: ~1.1 s in all, more than twice idleMs (400 ms), never 400 ms silent.
-    s.provider.setFaults('east', { firstTokenMs: 50, interTokenMs: 90, tokens: 12 });
+  it('a burst, then a trickle slower than idleMs in all (10 tokens 300 ms apart, idleMs 2 s): the JSON answer completes, no false idle timeout', async () => {
+    await withBudgets(IDLE_2S);
+    s.provider.setFaults('east', { firstTokenMs: 10, interTokenMs: 1, tokens: 40, slowAfterTokens: 30, slowInterTokenMs: 300 });
     const res = await chat(s.gateway.url, {});
     expect(res.status).toBe(200);
     const body = await res.json();
@@ -56,9 +60,8 @@ describe('reading the provider stream', () => {
     expect(s.provider.calls).toHaveLength(1);
   });
 
-  it('a JSON client whose stream stalls after a burst: 504 by the idle deadline, not the total one', async () => {
-    await s.gateway.setConfig(testConfig({ providerUrl: s.provider.url, budgets: BUDGETS }), TEST_BINDINGS);
-    // A fast burst (large batches asked for), then silence.
+  it('a burst, then silence: 504 by the idle deadline (upstream_timeout), not the total one', async () => {
+    await withBudgets(IDLE_2S);
     s.provider.setFaults('east', { firstTokenMs: 10, interTokenMs: 1, tokens: 60, stallAfterTokens: 30 });
     const res = await chat(s.gateway.url, {});
     expect(res.status).toBe(504);

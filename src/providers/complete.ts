@@ -60,14 +60,16 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     });
     // A client reading live gets each chunk as it comes; one waiting for the whole answer gets it
     // read in batches once the first token is in (the first-token deadline stays exact).
-    const openedAt = trace.elapsed();
-    let bytes = 0;
+    const after = { bytes: 0, ms: 0, reads: 0, idleMs: budgets.idleMs };
+    let firstAt = 0;
     let reads = 0;
     let done = false;
     while (!done) {
       let read: ReadableStreamReadResult<Uint8Array>;
       try {
-        read = await reader.read(sink.live || !stream.started ? 1 : batchBytes(bytes, trace.elapsed() - openedAt, budgets.idleMs));
+        const batch = !sink.live && stream.started && !stream.finishing;
+        if (batch) after.ms = trace.elapsed() - firstAt;
+        read = await reader.read(batch ? batchBytes(after) : 1);
       } catch (err) {
         // A network failure while reading (socket reset, truncated chunk) is the upstream's.
         throw deadlines.signal.aborted ? err : upstreamBroken('the connection was lost mid-answer');
@@ -77,9 +79,13 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
         break;
       }
       deadlines.touch('idle');
-      bytes += read.value.byteLength;
       reads++;
+      const started = stream.started;
       done = stream.feed(read.value, sink);
+      if (started) {
+        after.bytes += read.value.byteLength;
+        after.reads++;
+      } else if (stream.started) firstAt = trace.elapsed();
       sink.flush?.();
     }
     endStream({ malformed: stream.malformed, reads });
@@ -127,6 +133,11 @@ class UpstreamStream {
     private readonly secrets: ReadonlyArray<string | undefined>,
     private readonly onFirstToken: () => void,
   ) {}
+
+  /** A choice has finished: what follows (the usage chunk, `[DONE]`) is read chunk by chunk. */
+  get finishing(): boolean {
+    return this.finished;
+  }
 
   /** A complete answer: `[DONE]`, or (for providers that omit it) a finish reason. */
   get complete(): boolean {

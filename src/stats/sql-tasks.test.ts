@@ -75,9 +75,12 @@ describe('sqlTasks', () => {
     expect(sql.judged(0).reduce((n, t) => n + t.requests, 0)).toBe(900);
   });
 
-  it('an empty shipment writes nothing', () => {
+  it('a record the tables cannot hold (a non-finite cost) is skipped, the rest of its shipment counted', () => {
     const sql = sqlTasks(nodeSql());
-    sql.addRequests([]);
-    expect(sql.judged(0)).toEqual([]);
+    const ok = { id: 'a', tenant: 't', task: 'k', cost_usd: 0.002, model: 'small', at: 1_000 };
+    sql.addRequests([ok, { ...ok, id: 'b', cost_usd: Number.NaN }, { ...ok, id: 'c', cost_usd: 0.001 }]);
+    sql.setOutcome('t', 'k', 'success', 2_000);
+    expect(rounded(sql.judged(0))).toEqual([{ tenant: 't', task: 'k', cost_usd: 0.003, requests: 2, model: 'small', variant: null, outcome: 'success' }]);
+    expect(sql.request('b')).toBeUndefined();
   });
 });

@@ -12,6 +12,13 @@ const ADD_TASKS = `INSERT INTO tasks (tenant, task, cost_usd, requests, model, l
 const ADD_REQUESTS = `INSERT OR IGNORE INTO requests (id, tenant, task, cost_usd, model, at, cache_key, variant)
   SELECT ${col(0)}, ${col(1)}, ${col(2)}, ${col(3)}, ${col(4)}, ${col(5)}, ${col(6)}, ${col(7)} FROM json_each(?) j`;
 
+/**
+ * A record the tables can hold: one that is not (a non-finite cost would be NULL in a NOT NULL
+ * column and fail its whole slice) is skipped, as the per-row insert it replaced skipped it.
+ */
+const storable = (r: RequestRecord) =>
+  typeof r.id === 'string' && typeof r.tenant === 'string' && typeof r.task === 'string' && typeof r.model === 'string' && Number.isFinite(r.cost_usd) && Number.isFinite(r.at);
+
 /** Tasks in the object's SQLite: `requests` (a day of answered requests) and `tasks` (their sums and verdicts). */
 export function sqlTasks(sql: SqlStorage): TaskStorage {
   sql.exec(`CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, task TEXT NOT NULL, cost_usd REAL NOT NULL,
@@ -32,7 +39,7 @@ export function sqlTasks(sql: SqlStorage): TaskStorage {
     // A request is counted into its task once — only if it is not recorded yet.
     addRequests(records: RequestRecord[]) {
       const seen = new Set<string>();
-      const rows = records.filter((r) => !seen.has(r.id) && !!seen.add(r.id)).map((r) => [r.id, r.tenant, r.task, r.cost_usd, r.model, r.at, r.cache_key ?? null, r.variant ?? null]);
+      const rows = records.filter((r) => storable(r) && !seen.has(r.id) && !!seen.add(r.id)).map((r) => [r.id, r.tenant, r.task, r.cost_usd, r.model, r.at, r.cache_key ?? null, r.variant ?? null]);
       for (let i = 0; i < rows.length; i += SLICE) {
         const json = JSON.stringify(rows.slice(i, i + SLICE));
         sql.exec(ADD_TASKS, json);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchBytes, chunkReader, MAX_BATCH_BYTES } from './chunk-reader';
+import { batchBytes, chunkReader, MAX_BATCH_BYTES, MIN_LIVE_BYTES_PER_MS } from './chunk-reader';
 
 const bytes = (...parts: string[]) => parts.map((p) => new TextEncoder().encode(p));
 
@@ -39,20 +39,26 @@ describe('chunkReader', () => {
 });
 
 describe('batchBytes', () => {
-  it('reads chunk by chunk until something has arrived', () => {
-    expect(batchBytes(0, 0, 10_000)).toBe(1);
-    expect(batchBytes(0, 500, 10_000)).toBe(1);
+  const at = (bytes: number, ms: number, reads: number, idleMs = 10_000) => batchBytes({ bytes, ms, reads, idleMs });
+
+  it('reads chunk by chunk for the first reads after the first token', () => {
+    expect(at(5000, 10, 0)).toBe(1);
+    expect(at(5000, 10, 3)).toBe(1);
   });
 
-  it('asks for what the rate seen so far fills in an eighth of idleMs', () => {
-    // 2,000 bytes in 1,000 ms = 2 B/ms; idleMs 8,000 → 1 s of stream = 2,000 bytes.
-    expect(batchBytes(2000, 1000, 8000)).toBe(2000);
-    // A slower stream, smaller batches: 100 bytes in 1,000 ms with idleMs 400 → 5 bytes.
-    expect(batchBytes(100, 1000, 400)).toBe(5);
+  it('then asks for what the rate since the first token fills in idleMs / 16', () => {
+    // 400 bytes in 1,000 ms = 0.4 B/ms; idleMs 10,000 → 10,000 / 16 ms of stream = 250 bytes.
+    expect(at(400, 1000, 4)).toBe(250);
   });
 
-  it('is capped, and never below one byte', () => {
-    expect(batchBytes(1_000_000, 1, 10_000)).toBe(MAX_BATCH_BYTES);
-    expect(batchBytes(1, 10_000, 10)).toBe(1);
+  it('never more than a stream at ~200 B/s delivers in idleMs / 2, whatever the rate so far', () => {
+    // A fast burst: the rate would allow 16 KiB; the floor holds it to 0.2 × 10,000 / 2 = 1,000 bytes.
+    expect(at(6000, 5, 30)).toBe(1000);
+    expect(at(6000, 5, 30, 2000)).toBe(200);
+    expect(at(6000, 5, 30, 10_000 * MIN_LIVE_BYTES_PER_MS ** -1)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+  });
+
+  it('is at least one byte', () => {
+    expect(at(1, 10_000, 10, 10)).toBe(1);
   });
 });

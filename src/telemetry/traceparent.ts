@@ -35,6 +35,7 @@ let used = pool.length;
 
 /** `bytes` random bytes (at most 4 KiB) as lowercase hex, from the platform's CSPRNG. */
 export function randomHex(bytes: number): string {
+  if (bytes > pool.length) throw new RangeError(`randomHex: at most ${pool.length} bytes`);
   if (used + bytes > pool.length) {
     crypto.getRandomValues(pool);
     used = 0;
