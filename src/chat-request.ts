@@ -15,6 +15,16 @@ const message = z.looseObject({
   content: z.optional(z.union([z.string(), z.array(contentPart), z.null()])),
 });
 
+/** A lone UTF-16 surrogate: not text, and not stored back as the same string (SQLite keeps UTF-8). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A task's id: it is stored with the task's figures and named again by feedback, so it must read back as itself. */
+export const taskId = z.string().check(
+  z.minLength(1),
+  z.maxLength(128),
+  z.refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed text (no lone surrogate)'),
+);
+
 export const gatewayExtension = z.strictObject({
   retrieval: z.optional(
     z.strictObject({
@@ -31,7 +41,7 @@ export const gatewayExtension = z.strictObject({
   prompt: z.optional(z.strictObject({ id: z.string().check(z.minLength(1)), version: z.optional(z.string()), variables: z.optional(record) })),
   cache: z.optional(z.enum(['default', 'bypass', 'refresh'])),
   /** The task this request is part of (cost per successful task, design §2 `/v1/feedback`). */
-  task_id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  task_id: z.optional(taskId),
   /** Output contracts on streams: check at the end (`stream`, default) or emit only validated JSON (`buffer`). */
   contract: z.optional(z.enum(['stream', 'buffer'])),
 });

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { taskId } from '../chat-request';
 import { GatewayError, statsUnavailable } from '../errors';
 import type { AppEnv } from '../pipeline/context';
 import { shipNow } from '../pipeline/stats';
@@ -12,7 +13,7 @@ import * as z from '../util/zod';
 export const feedbackSchema = z.strictObject({
   request_id: z.string().check(z.regex(/^req_[0-9a-f]{24}$/, 'must be a request id the gateway returned (req_…)')),
   success: z.boolean(),
-  task_id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  task_id: z.optional(taskId),
   reason: z.optional(z.string().check(z.maxLength(1000))),
 });
 
