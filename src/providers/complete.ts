@@ -58,18 +58,11 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
       deadlines.clear('first');
       deadlines.sliding('idle', budgets.idleMs, () => upstreamTimeout('a token for a while', budgets.idleMs));
     });
-    // A client reading live gets each chunk as it comes; one waiting for the whole answer gets it
-    // read in batches once the first token is in (the first-token deadline stays exact).
-    const after = { bytes: 0, ms: 0, reads: 0, idleMs: budgets.idleMs };
-    let firstAt = 0;
-    let reads = 0;
     let done = false;
     while (!done) {
       let read: ReadableStreamReadResult<Uint8Array>;
       try {
-        const batch = !sink.live && stream.started && !stream.finishing;
-        if (batch) after.ms = trace.elapsed() - firstAt;
-        read = await reader.read(batch ? batchBytes(after) : 1);
+        read = await reader.read(stream.nextRead(sink.live, budgets.idleMs));
       } catch (err) {
         // A network failure while reading (socket reset, truncated chunk) is the upstream's.
         throw deadlines.signal.aborted ? err : upstreamBroken('the connection was lost mid-answer');
@@ -79,17 +72,11 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
         break;
       }
       deadlines.touch('idle');
-      reads++;
-      const started = stream.started;
       done = stream.feed(read.value, sink);
-      if (started) {
-        after.bytes += read.value.byteLength;
-        after.reads++;
-      } else if (stream.started) firstAt = trace.elapsed();
       sink.flush?.();
     }
-    endStream({ malformed: stream.malformed, reads });
-    trace.set('upstream_reads', reads);
+    endStream({ malformed: stream.malformed, reads: stream.reads });
+    trace.set('upstream_reads', stream.reads);
     if (!stream.complete) throw upstreamBroken('the stream ended before the answer was complete');
     // Anything after [DONE] is not read; release the connection without waiting for it.
     if (done) reader.cancel().catch(() => {});
@@ -124,6 +111,10 @@ class UpstreamStream {
   private finished = false;
   private done = false;
   malformed = 0;
+  /** Network reads so far (the log line's `upstream_reads`). */
+  reads = 0;
+  /** What arrived after the first token, and when it came: the size of the next batched read. */
+  private readonly sinceFirstToken = { bytes: 0, reads: 0, firstAt: 0 };
   /** The response's model, id and usage as the provider stated them, for the attempt's span. */
   readonly response: ChatResponse = {};
 
@@ -134,18 +125,30 @@ class UpstreamStream {
     private readonly onFirstToken: () => void,
   ) {}
 
-  /** A choice has finished: what follows (the usage chunk, `[DONE]`) is read chunk by chunk. */
-  get finishing(): boolean {
-    return this.finished;
-  }
-
   /** A complete answer: `[DONE]`, or (for providers that omit it) a finish reason. */
   get complete(): boolean {
     return this.done || this.finished;
   }
 
+  /**
+   * How many bytes the next read may wait for. A client reading live gets each chunk as it comes;
+   * one waiting for the whole answer gets it read in batches once the first token is in (the
+   * first-token deadline stays exact) and until a choice finishes (the usage chunk and `[DONE]`
+   * follow, and the connection may stay open).
+   */
+  nextRead(live: boolean, idleMs: number): number {
+    if (live || !this.started || this.finished) return 1;
+    const { bytes, reads, firstAt } = this.sinceFirstToken;
+    return batchBytes({ bytes, reads, ms: this.trace.elapsed() - firstAt, idleMs });
+  }
+
   /** Handles one network read; returns true once `[DONE]` has arrived. */
   feed(bytes: Uint8Array, sink: CompletionSink): boolean {
+    this.reads++;
+    if (this.started) {
+      this.sinceFirstToken.bytes += bytes.byteLength;
+      this.sinceFirstToken.reads++;
+    }
     return this.handle(this.decoder.feed(bytes), sink);
   }
 
@@ -171,6 +174,7 @@ class UpstreamStream {
       // Any delta the client will see — reasoning included — is the answer starting.
       if (!this.started && chunkCarries(chunk)) {
         this.started = true;
+        this.sinceFirstToken.firstAt = this.trace.elapsed();
         this.trace.set('ttft_ms', Math.round(this.trace.elapsed()));
         this.onFirstToken();
       }

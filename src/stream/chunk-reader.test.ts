@@ -55,7 +55,12 @@ describe('batchBytes', () => {
     // A fast burst: the rate would allow 16 KiB; the floor holds it to 0.2 × 10,000 / 2 = 1,000 bytes.
     expect(at(6000, 5, 30)).toBe(1000);
     expect(at(6000, 5, 30, 2000)).toBe(200);
-    expect(at(6000, 5, 30, 10_000 * MIN_LIVE_BYTES_PER_MS ** -1)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+  });
+
+  it('is capped at MAX_BATCH_BYTES, however long idleMs is', () => {
+    // idleMs 1,000 s: the floor alone would allow 0.2 × 1,000,000 / 2 = 100,000 bytes.
+    expect((MIN_LIVE_BYTES_PER_MS * 1_000_000) / 2).toBeGreaterThan(MAX_BATCH_BYTES);
+    expect(at(1_000_000, 1, 30, 1_000_000)).toBe(MAX_BATCH_BYTES);
   });
 
   it('is at least one byte', () => {

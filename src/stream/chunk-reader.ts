@@ -3,8 +3,8 @@
  * workerd is a byte stream: its BYOB reader fills the buffer it is given, so a read allocates no
  * new ArrayBuffer (the default reader allocates one per chunk — per token, on an upstream SSE
  * body), and `readAtLeast` waits for several chunks in one read. Each read the script sees costs
- * the runtime tens of µs (bench/profile.ts). How big a batch may be: `batchBytes`. Streams without BYOB support (a JS-built ReadableStream) are
- * read chunk by chunk with the default reader.
+ * the runtime tens of µs (bench/profile.ts). How big a batch may be: `batchBytes`. Streams
+ * without BYOB support (a JS-built ReadableStream) are read chunk by chunk with the default reader.
  *
  * Each chunk is only valid until the next read: the caller consumes it at once.
  */
