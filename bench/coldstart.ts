@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { declaredWorkerOptions } from '../test/harness/worker-options.ts';
 import { bundleSize, formatBundle } from '../scripts/bundle-size.ts';
 import type { BundleSize } from '../scripts/bundle-size.ts';
 import { TENANT_KEY, TEST_BINDINGS, testConfig } from '../test/harness/config.ts';
@@ -101,7 +101,8 @@ type Options = ConstructorParameters<typeof Miniflare>[0];
 
 /** Miniflare options for each path, as bench/floor.ts and test/harness/gateway.ts build them. */
 function options(t: ColdStartTargets): Record<'floor' | 'gateway', Options> {
-  const { modulesRules: _rules, ...declared } = unstable_getMiniflareWorkerOptions(`${ROOT}/wrangler.toml`).workerOptions;
+  // Without Miniflare's asset router, as the bench's paths run the gateway (worker-options.ts).
+  const declared = declaredWorkerOptions({ assets: false });
   const base = { host: '127.0.0.1', port: 0, handleStructuredLogs: () => {} };
   const v4 = (o: unknown) => convertV4MiniflareOptions(o as Parameters<typeof convertV4MiniflareOptions>[0]);
   return {

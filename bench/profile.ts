@@ -9,6 +9,7 @@
 //   2. baseline, PROFILE_SECONDS (8) s without the profiler (skip with PROFILE_BASELINE=0), to show
 //      what profiling costs;
 //   3. profiled, PROFILE_SECONDS s with the V8 sampling profiler on (every PROFILE_INTERVAL_US, 100 µs).
+// The gateway runs the config's default idleMs (10 s) as the bench does (testConfig's 1 s is a test's).
 // Load: PROFILE_CONNECTIONS (8) connections of `POST /v1/chat/completions`, model sim-small, a unique
 // prompt each, stream when PROFILE_STREAM=1; the sim answers PROFILE_TOKENS (20) tokens, no delays.
 // Prints (stdout, markdown) req/s and workerd CPU ms per request (/proc utime+stime) for each run,
@@ -28,7 +29,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { SourceMapPayload } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { declaredWorkerOptions } from '../test/harness/worker-options.ts';
 import buildWorker from '../test/harness/build-worker.ts';
 import { TENANT_KEY, TEST_BINDINGS, testConfig } from '../test/harness/config.ts';
 import { BUILD_DIR, ROOT } from '../test/harness/paths.ts';
@@ -97,7 +98,8 @@ interface InspectableGateway {
 }
 
 async function startInspectableGateway(config: unknown, bindings: Record<string, string>): Promise<InspectableGateway> {
-  const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(`${ROOT}/wrangler.toml`).workerOptions;
+  // Without Miniflare's asset router, as the bench's paths run the gateway (worker-options.ts).
+  const workerOptions = declaredWorkerOptions({ assets: false });
   const mf = new Miniflare(convertV4MiniflareOptions({
     host: '127.0.0.1',
     port: 0,
@@ -276,7 +278,7 @@ async function main(): Promise<Run> {
   log(`sim provider at ${sim.url} (pid ${sim.pid})`);
 
   const known = new Set(childPids(process.pid, 'workerd'));
-  const gateway = await startInspectableGateway(testConfig({ providerUrl: sim.url }), TEST_BINDINGS);
+  const gateway = await startInspectableGateway(testConfig({ providerUrl: sim.url, budgets: { idleMs: 10_000 } }), TEST_BINDINGS);
   cleanups.add('gateway', gateway.close);
   const workerdPids = childPids(process.pid, 'workerd').filter((p) => !known.has(p));
   if (!workerdPids.length) throw new Error('could not find the workerd process Miniflare started');

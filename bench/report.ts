@@ -37,6 +37,10 @@ export interface BenchResults {
 const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1));
 const plus = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : `${v >= 0 ? '+' : '−'}${ms(Math.abs(v))}`);
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '—');
+/** The saturated phase's reference rows (bench/run.ts): floor variants, not paths. */
+export const FLOOR_SSE = 'floor (SSE)';
+export const FLOOR_ROUTED = 'floor + asset router';
+
 const count = (outcomes: Record<string, number>) => Object.entries(outcomes).map(([k, n]) => `${k}: ${n}`).join(', ');
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 const head = (cells: string[]) => [row(cells), row(cells.map((_, i) => (i === 0 ? '---' : '---:')))];
@@ -101,11 +105,17 @@ export function renderReport(r: BenchResults): string {
       const pp = peers.find((x) => x.path === 'peer');
       out.push(row([
         s.path, s.connections, s.rps.toFixed(0), ms(s.latencyMs.p50), ms(s.latencyMs.p99),
-        s.path === 'direct' ? '' : ratio(s.rps, dd?.rps), s.path === 'gateway' || s.path === 'peer' ? ratio(s.rps, ff?.rps) : '',
+        s.path === 'direct' ? '' : ratio(s.rps, dd?.rps), s.path === 'direct' || s.path === 'floor' ? '' : ratio(s.rps, ff?.rps),
         ...(hasPeer ? [s.path === 'gateway' ? ratio(s.rps, pp?.rps) : ''] : []),
         s.path === 'direct' ? '—' : ms(serverCpu(s)), ms(s.cpuMsPerReq.sim), ms(s.cpuMsPerReq.loadgen),
         s.path === 'direct' ? '—' : (s.rssMiB[serverRole(s)] ?? NaN).toFixed(0), `${s.non2xx} / ${s.errors + s.timeouts}`,
       ]));
+    }
+    if (r.saturated.some((x) => x.path === FLOOR_SSE || x.path === FLOOR_ROUTED)) {
+      out.push('', `Reference rows (floor variants, not paths): **${FLOOR_SSE}** = bench/floor-sse-worker.js, which asks the sim to stream and reads and parses every event ` +
+        `as the gateway does for a JSON client (so a first-token and an idle deadline can hold), with nothing else — the least any worker can do with per-token deadlines; ` +
+        `**${FLOOR_ROUTED}** = the floor behind the Static Assets router Miniflare runs in front of a worker with \`[assets]\` (the gateway's pages), ` +
+        `which \`wrangler dev\` has and Cloudflare runs outside the worker; the gateway here runs without it, as the floor does.`);
     }
     out.push('', `Server RSS when idle, before any load: ${Object.entries(r.idleRssMiB).map(([k, v]) => `${k} ${v.toFixed(0)} MiB`).join(', ')}.`, '');
   }

@@ -2,7 +2,7 @@
 // worker in the same runtime can cost.
 //
 //   npm run bench     (= node bench/run.ts; Node ≥ 22.18 runs the .ts: put node_modules/.bin first
-//                      on PATH for the bundled Node 22; about 10¼ minutes with the defaults, 9¼ without the peer)
+//                      on PATH for the bundled Node 22; about 11 minutes with the defaults, 10 without the peer)
 //   npm run bench -- --only observability    (phase 7 alone: about 4 minutes)
 //   npm run bench -- --only paths            (phases 1–3 alone: the four paths side by side)
 //   npm run bench -- --only memory           (phase 4 alone: about 1 minute)
@@ -25,7 +25,12 @@
 //   2. saturated throughput, non-stream: autocannon at BENCH_CONNECTIONS (1,8,32) connections,
 //      BENCH_SAT_SECONDS (5) s each; req/s, p50/p99, and CPU ms per request of the path's server
 //      (workerd, or the peer's Node process), the sim and this process from /proc/<pid>/stat, the
-//      server's RSS from /proc/<pid>/status;
+//      server's RSS from /proc/<pid>/status; plus two reference rows, floor variants in workerd
+//      (bench/floor.ts): "floor (SSE)" (bench/floor-sse-worker.js: asks the sim to stream and reads
+//      every event, as a worker that watches each token must) and "floor + asset router" (the floor
+//      behind the Static Assets router Miniflare runs for a worker with [assets], as the gateway's
+//      wrangler.toml has: what `wrangler dev` adds, and Cloudflare runs outside the worker);
+// The gateway runs without that router in every phase (test/harness/worker-options.ts).
 //   3. time to first byte, stream: BENCH_TTFB_REQUESTS (200) at concurrency BENCH_TTFB_CONCURRENCY
 //      (4) with the sim's first token delayed BENCH_TTFB_FIRST_TOKEN_MS (100) ms;
 //   4. memory under slow streams (bench/memory.ts): per path (floor, gateway, peer), on a fresh server
@@ -80,12 +85,12 @@ import { startGateway } from '../test/harness/gateway.ts';
 import { ROOT } from '../test/harness/paths.ts';
 import { keepAliveAgent } from './client.ts';
 import type { Target } from './client.ts';
-import { startFloor } from './floor.ts';
+import { startFloor, type FloorOptions } from './floor.ts';
 import { peerMissing, peerVersion, startPeer, PEER_INSTALL } from './peer.ts';
 import { checkAndWarm, runPaced } from './paced.ts';
 import type { PacedResult } from './paced.ts';
 import { rssMiB, workerdWatcher } from './procstat.ts';
-import { renderReport } from './report.ts';
+import { FLOOR_ROUTED, FLOOR_SSE, renderReport } from './report.ts';
 import type { BenchResults } from './report.ts';
 import { runSaturated } from './saturate.ts';
 import type { SaturatedResult } from './saturate.ts';
@@ -276,9 +281,16 @@ async function main(): Promise<BenchResults> {
       return { floor, target, pids: workerdOf('floor'), close: floor.close };
     },
     gateway: async (budgets: Record<string, number>) => {
-      const gateway = await startGateway(testConfig({ providerUrl: sim.url, originUrl: sim.originUrl, budgets }), TEST_BINDINGS);
+      // Without Miniflare's asset router, as the worker's isolate runs in production (the floor has none either).
+      const gateway = await startGateway(testConfig({ providerUrl: sim.url, originUrl: sim.originUrl, budgets }), TEST_BINDINGS, { noAssets: true });
       const target: Target = { name: 'gateway', url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${TENANT_KEY}` } };
       return { gateway, target, pids: workerdOf('gateway'), close: gateway.close };
+    },
+    /** A reference row of the saturated phase (not a path): a floor variant, bench/floor.ts. */
+    reference: async (name: string, opts: FloorOptions) => {
+      const floor = await startFloor(upstream, opts);
+      const target: Target = { name, url: `${floor.url}/v1/chat/completions`, headers: {} };
+      return { target, pids: workerdOf(name), close: floor.close };
     },
     peer: async () => {
       const peer = await startPeer(upstream);
@@ -326,6 +338,14 @@ async function main(): Promise<BenchResults> {
     ...(peer ? { peer: rssMiB(peer.peer.pid) } : {}),
   };
 
+  // The saturated phase's reference rows: what watching each token costs any worker, and what the
+  // asset router Miniflare (and `wrangler dev`) puts in front of a worker with [assets] costs.
+  const references = [
+    await start.reference(FLOOR_SSE, { script: 'floor-sse-worker.js' }),
+    await start.reference(FLOOR_ROUTED, { assetRouter: true }),
+  ];
+  for (const ref of references) cleanups.add(ref.target.name, ref.close);
+
   const direct: Target = { name: 'direct', url: `${upstream}/chat/completions`, headers: {} };
   const gatewayT = gateway.target;
   const targets = [direct, floor.target, gatewayT, ...(peer ? [peer.target] : [])];
@@ -335,12 +355,13 @@ async function main(): Promise<BenchResults> {
     floor: { workerd: floor.pids },
     gateway: { workerd: gateway.pids },
     ...(peer ? { peer: { peer: peer.pids } } : {}),
+    ...Object.fromEntries(references.map((ref) => [ref.target.name, { workerd: ref.pids }])),
   };
 
   // Each path must answer a real completion before anything is timed; then a warm-up.
   await simFaults(sim, 0);
   log('checking and warming up');
-  for (const t of targets) await checkAndWarm(t);
+  for (const t of [...targets, ...references.map((ref) => ref.target)]) await checkAndWarm(t);
 
   // 1. Paced latency, non-stream (plus the sim streaming, for reference).
   const paced: PacedResult[] = [];
@@ -365,7 +386,7 @@ async function main(): Promise<BenchResults> {
   // 2. Saturated throughput, non-stream.
   const saturated: SaturatedResult[] = [];
   for (const c of settings.connections) {
-    for (const t of targets) {
+    for (const t of [...targets, ...references.map((ref) => ref.target)]) {
       await simFaults(sim, 0);
       log(`saturated ${t.name}: ${c} connections × ${settings.satSeconds} s`);
       saturated.push(await runSaturated(t, c, settings.satSeconds, { ...serverOf[t.name]!, sim: [sim.pid], loadgen: [] }));

@@ -2,8 +2,8 @@
 // its reload proxy), with the bindings wrangler.toml declares (local KV included) and a
 // GATEWAY_CONFIG chosen by the test. Requests go over real HTTP to a loopback port.
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { unstable_getMiniflareWorkerOptions } from 'wrangler';
-import { BUILD_DIR, ROOT } from './paths.ts';
+import { BUILD_DIR } from './paths.ts';
+import { declaredWorkerOptions } from './worker-options.ts';
 
 export interface Gateway {
   url: string;
@@ -35,11 +35,12 @@ export interface GatewayOptions {
    * the gateway then keeps and ships no stats, and /admin/stats answers 503 (the bench's "off").
    */
   noStats?: boolean;
+  /** Leave out Miniflare's Static Assets router (worker-options.ts): the bench's paths do. */
+  noAssets?: boolean;
 }
 
 export async function startGateway(config: unknown, bindings: Record<string, string> = {}, opts: GatewayOptions = {}): Promise<Gateway> {
-  // modulesRules only matter for unbundled sources; the built bundle is one ES module.
-  const { modulesRules: _rules, ...declared } = unstable_getMiniflareWorkerOptions(`${ROOT}/wrangler.toml`).workerOptions;
+  const declared = declaredWorkerOptions({ assets: !opts.noAssets });
   const { durableObjects, ...rest } = declared;
   const bound = opts.noStats ? rest : { ...rest, durableObjects };
   const workerOptions = opts.brokenKv
