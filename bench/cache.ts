@@ -251,7 +251,7 @@ export async function runCache(sim: SimProcess, deps: CacheDeps, s: CacheSetting
     bridge = await startUpstashBridge(redis.port, { token: TOKEN });
     const config = testConfig({ providerUrl: sim.url });
     const bindings = { ...TEST_BINDINGS, UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: TOKEN };
-    gateway = await startGateway(config, bindings, { persist });
+    gateway = await startGateway(config, bindings, { persist, noAssets: true });
     const gw = gateway;
     const br = bridge;
     const url = `${gw.url}/v1/chat/completions`;

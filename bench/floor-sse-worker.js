@@ -1,6 +1,7 @@
 // The floor for a JSON client whose tokens are watched as they come (a reference row of the bench's
 // saturated phase, not a path): ask the upstream to stream, read its SSE body as the gateway does —
-// chunk by chunk until the first token and four reads after it, then in batches of at least 1 KB —
+// chunk by chunk until the first token and four reads after it, then in batches of at least 1000 B
+// (what the gateway asks for at its default idleMs), into one reused buffer —
 // parse every event, and answer one `chat.completion`. No auth, limits, deadlines, logs or
 // validation: the least any worker can do while it still sees each token arrive, which a first-token
 // or idle deadline needs (design §5; the plain floor asks for JSON and sees nothing until the end).
@@ -12,7 +13,9 @@ export default {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } }),
     });
+    if (!res.ok) return res;
     const reader = res.body.getReader({ mode: 'byob' });
+    let view = new Uint8Array(32 * 1024);
     const decoder = new TextDecoder();
     let buffer = '';
     let content = '';
@@ -20,9 +23,9 @@ export default {
     let usage = null;
     let sinceFirstToken = -1; // reads since the one that brought the first token
     for (;;) {
-      const view = new Uint8Array(32 * 1024);
-      const read = sinceFirstToken < 4 ? await reader.read(view) : await reader.readAtLeast(1024, view);
+      const read = sinceFirstToken < 4 ? await reader.read(view) : await reader.readAtLeast(1000, view);
       if (read.done) break;
+      view = new Uint8Array(read.value.buffer); // the read transferred the buffer: reuse it
       if (sinceFirstToken >= 0) sinceFirstToken++;
       buffer += decoder.decode(read.value, { stream: true });
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {

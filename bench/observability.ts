@@ -224,7 +224,7 @@ export async function runObservability(ctx: ObservabilityContext, settings: Obse
       ...(endpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } : {}),
       ...(v.fault ? { GATEWAY_STATS_FAULT: v.fault } : {}),
     };
-    const gw = await startGateway(config, bindings, { noStats: !v.stats });
+    const gw = await startGateway(config, bindings, { noStats: !v.stats, noAssets: true });
     ctx.onCleanup(`gateway ${v.name}`, gw.close);
     const pids = newWorkerd();
     if (!pids.length) throw new Error(`could not find the workerd of gateway ${v.name}`);

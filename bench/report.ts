@@ -114,8 +114,10 @@ export function renderReport(r: BenchResults): string {
     if (r.saturated.some((x) => x.path === FLOOR_SSE || x.path === FLOOR_ROUTED)) {
       out.push('', `Reference rows (floor variants, not paths): **${FLOOR_SSE}** = bench/floor-sse-worker.js, which asks the sim to stream and reads and parses every event ` +
         `as the gateway does for a JSON client (so a first-token and an idle deadline can hold), with nothing else — the least any worker can do with per-token deadlines; ` +
-        `**${FLOOR_ROUTED}** = the floor behind the Static Assets router Miniflare runs in front of a worker with \`[assets]\` (the gateway's pages), ` +
-        `which \`wrangler dev\` has and Cloudflare runs outside the worker; the gateway here runs without it, as the floor does.`);
+        `its req/s also pays for the sim streaming on the same cores, so its server CPU is the figure that says what watching each token costs; ` +
+        `**${FLOOR_ROUTED}** = the floor behind the Static Assets router (and the proxy worker before it) that Miniflare runs in front of a worker with \`[assets]\` (the gateway's pages), ` +
+        `as \`wrangler dev\` does; on Cloudflare that routing runs in its own worker, outside the gateway's isolate and its CPU, though still on the request's path ` +
+        `(its latency there is not measured here). The gateway here runs without it, as the floor does.`);
     }
     out.push('', `Server RSS when idle, before any load: ${Object.entries(r.idleRssMiB).map(([k, v]) => `${k} ${v.toFixed(0)} MiB`).join(', ')}.`, '');
   }

@@ -29,8 +29,8 @@
 //      (bench/floor.ts): "floor (SSE)" (bench/floor-sse-worker.js: asks the sim to stream and reads
 //      every event, as a worker that watches each token must) and "floor + asset router" (the floor
 //      behind the Static Assets router Miniflare runs for a worker with [assets], as the gateway's
-//      wrangler.toml has: what `wrangler dev` adds, and Cloudflare runs outside the worker);
-// The gateway runs without that router in every phase (test/harness/worker-options.ts).
+//      wrangler.toml has: what `wrangler dev` adds, and Cloudflare runs outside the worker; the
+//      gateway runs without it in every phase, test/harness/worker-options.ts);
 //   3. time to first byte, stream: BENCH_TTFB_REQUESTS (200) at concurrency BENCH_TTFB_CONCURRENCY
 //      (4) with the sim's first token delayed BENCH_TTFB_FIRST_TOKEN_MS (100) ms;
 //   4. memory under slow streams (bench/memory.ts): per path (floor, gateway, peer), on a fresh server
@@ -290,7 +290,9 @@ async function main(): Promise<BenchResults> {
     reference: async (name: string, opts: FloorOptions) => {
       const floor = await startFloor(upstream, opts);
       const target: Target = { name, url: `${floor.url}/v1/chat/completions`, headers: {} };
-      return { target, pids: workerdOf(name), close: floor.close };
+      // Closed after its phase and again at cleanup: the second time is a no-op.
+      let closed: Promise<void> | undefined;
+      return { target, pids: workerdOf(name), close: () => (closed ??= floor.close()) };
     },
     peer: async () => {
       const peer = await startPeer(upstream);
@@ -340,11 +342,12 @@ async function main(): Promise<BenchResults> {
 
   // The saturated phase's reference rows: what watching each token costs any worker, and what the
   // asset router Miniflare (and `wrangler dev`) puts in front of a worker with [assets] costs.
-  const references = [
-    await start.reference(FLOOR_SSE, { script: 'floor-sse-worker.js' }),
-    await start.reference(FLOOR_ROUTED, { assetRouter: true }),
-  ];
-  for (const ref of references) cleanups.add(ref.target.name, ref.close);
+  const references: Array<Awaited<ReturnType<typeof start.reference>>> = [];
+  for (const [name, opts] of [[FLOOR_SSE, { script: 'floor-sse-worker.js' }], [FLOOR_ROUTED, { assetRouter: true }]] as const) {
+    const ref = await start.reference(name, opts);
+    cleanups.add(name, ref.close);
+    references.push(ref);
+  }
 
   const direct: Target = { name: 'direct', url: `${upstream}/chat/completions`, headers: {} };
   const gatewayT = gateway.target;
@@ -392,6 +395,9 @@ async function main(): Promise<BenchResults> {
       saturated.push(await runSaturated(t, c, settings.satSeconds, { ...serverOf[t.name]!, sim: [sim.pid], loadgen: [] }));
     }
   }
+
+  // Only the saturated phase uses the reference rows: give their cores back.
+  for (const ref of references) await ref.close();
 
   // 3. Time to first byte, stream, with a realistic first-token delay upstream.
   const ttfb: TtfbResult[] = [];
