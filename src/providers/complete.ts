@@ -33,9 +33,10 @@ export interface CompletionCall {
 export async function runCompletion(call: CompletionCall, sink: CompletionSink): Promise<void> {
   const { budgets, trace } = call;
   const deadlines = new Deadlines(call.signal);
-  deadlines.set('total', budgets.totalMs - trace.elapsed(), () => deadlineExceeded(budgets.totalMs));
   // Per attempt: a failover gets its own first-token window; the total deadline bounds them all.
+  // (The earlier one first: Deadlines arms its one timer once.)
   deadlines.set('first', budgets.firstTokenMs, () => upstreamTimeout('a first token', budgets.firstTokenMs));
+  deadlines.set('total', budgets.totalMs - trace.elapsed(), () => deadlineExceeded(budgets.totalMs));
   const payload = JSON.stringify({
     ...call.body,
     model: call.target.upstreamModel,
