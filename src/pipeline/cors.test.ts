@@ -48,6 +48,20 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-expose-headers')).toContain('x-request-id');
   });
 
+  it('gives a server-side caller (no Origin) no CORS headers, only Vary: Origin, and the answer intact', async () => {
+    const res = await app.request('/v1/models', { headers: { authorization: `Bearer ${key}` } }, { GATEWAY_CONFIG: config(['*']) }, ctx);
+    expect(res.status).toBe(200);
+    expect([...res.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
+    expect(res.headers.get('vary')).toBe('Origin');
+    expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(((await res.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toContain('m');
+    // The same request from a browser on an allowed origin gets them.
+    const browser = await app.request('/v1/models', { headers: { origin: 'https://app.example.com', authorization: `Bearer ${key}` } }, { GATEWAY_CONFIG: config(['*']) }, ctx);
+    expect(browser.headers.get('access-control-allow-origin')).toBe('*');
+    expect(browser.headers.get('vary')).toBe('Origin');
+  });
+
   it('allows no origin by default, nor one not listed', async () => {
     for (const cfg of [config(), config(['https://other.example.com'])]) {
       const res = await app.request('/v1/models', { headers: { origin: 'https://evil.example.com', authorization: `Bearer ${key}` } }, { GATEWAY_CONFIG: cfg }, ctx);

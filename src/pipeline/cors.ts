@@ -29,8 +29,23 @@ const ALLOWED = [
  * CORS for browser frontends (Hono's middleware), allowed origins from `cors.allowOrigins` in the
  * config (none by default: server-side callers need no CORS). Runs before auth, so a preflight
  * is answered without a key.
+ *
+ * Only for requests that carry an `Origin` (every cross-origin request a browser makes) and
+ * preflights: Hono's middleware sets its headers on a placeholder response before the handler
+ * runs, so the handler's response is then copied, headers and all, into a new one — per request,
+ * for callers that never read a CORS header. Those get only `Vary: Origin`, as before, so a
+ * shared cache never hands their response to a browser.
  */
 export function corsFromConfig(): MiddlewareHandler<AppEnv> {
+  const browsers = browserCors();
+  return async function corsForBrowsers(c, next) {
+    if (c.req.header('origin') !== undefined || c.req.method === 'OPTIONS') return browsers(c, next);
+    await next();
+    c.res.headers.append('vary', 'Origin');
+  };
+}
+
+function browserCors(): MiddlewareHandler<AppEnv> {
   return cors({
     origin: (origin, c) => {
       const loaded = loadCatalog(c.env);
