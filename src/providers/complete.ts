@@ -135,7 +135,8 @@ class UpstreamStream {
    * How many bytes the next read may wait for. A client reading live gets each chunk as it comes;
    * one waiting for the whole answer gets it read in batches once the first token is in (the
    * first-token deadline stays exact) and until a choice finishes (the usage chunk and `[DONE]`
-   * follow, and the connection may stay open).
+   * follow, and the connection may stay open — caught only when the finish comes in a read of its
+   * own: docs/design-notes.md, "Speed (issue #14)", found and left).
    */
   nextRead(live: boolean, idleMs: number): number {
     if (live || !this.started || this.finished) return 1;
