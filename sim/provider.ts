@@ -35,6 +35,8 @@ export interface ProviderFaults extends BaseFaults, StructuredFaults {
   /** After n content tokens, space the rest `slowInterTokenMs` apart (a burst, then a trickle). */
   slowAfterTokens?: number;
   slowInterTokenMs?: number;
+  /** Send the whole answer and `[DONE]`, then keep the response open (no end) until the caller leaves. */
+  holdAfterDone?: boolean;
   /** Send n content tokens, then destroy the socket (no [DONE]). */
   cutAfterTokens?: number;
   /** Send n content tokens, then `data: {not json`, then carry on. */
@@ -297,5 +299,6 @@ async function stream({ ex, call, request, answer, usage, timing, faults, errorE
   each({}, answer.finishReason);
   if (request.includeUsage && usage) chunk([], usage);
   send('[DONE]');
+  if (faults.holdAfterDone) return untilAborted(signal);
   res.end();
 }

@@ -1,6 +1,6 @@
 import type { Budgets } from '../config';
-import { deadlineExceeded, errorType, upstreamBroken, upstreamTimeout } from '../errors';
-import { batchBytes, chunkReader } from '../stream/chunk-reader';
+import { deadlineExceeded, errorType, isGatewayError, upstreamBroken, upstreamTimeout } from '../errors';
+import { batchBytes, chunkReader, type ChunkReader } from '../stream/chunk-reader';
 import { SseDecoder } from '../stream/sse-decoder';
 import type { ChatChunk } from '../stream/types';
 import { chunkCarries, parseEvent } from '../stream/upstream-event';
@@ -10,6 +10,7 @@ import type { OpenSpan, Trace } from '../telemetry/trace';
 import { Deadlines } from '../util/deadlines';
 import { openUpstream, type UpstreamTarget } from './openai-compatible';
 import { providerText } from './upstream-errors';
+import { PROMPT_END_MS, type StreamEnds } from './stream-ends';
 
 export interface CompletionCall {
   target: UpstreamTarget;
@@ -21,6 +22,8 @@ export interface CompletionCall {
   span: OpenSpan;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
+  /** Which endpoints end their responses after `[DONE]` (their answers may be read in batches); none: never batch. */
+  ends?: StreamEnds;
 }
 
 /**
@@ -48,11 +51,16 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
   const endHeaders = trace.span('upstream_headers', { parent });
   let endStream: OpenSpan | undefined;
   let stream: UpstreamStream | undefined;
+  let batching = false;
   try {
     const res = await openUpstream(call.target, payload, parent.traceparent, deadlines.signal);
     endHeaders({ status: res.status });
     endStream = trace.span('upstream_stream', { parent });
     const reader = chunkReader(res.body);
+    const url = call.target.url;
+    // A client that waits for the whole answer has it read in batches — from an endpoint known to
+    // end its responses after [DONE] (stream-ends.ts); a client reading along, chunk by chunk.
+    batching = !sink.live && (call.ends?.batchable(url) ?? false);
     // One listener for the whole stream: a deadline or the client going away ends the pending read.
     deadlines.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
     stream = new UpstreamStream(trace, [call.target.apiKey], () => {
@@ -63,7 +71,7 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     while (!done) {
       let read: ReadableStreamReadResult<Uint8Array>;
       try {
-        read = await reader.read(stream.nextRead(sink.live, budgets.idleMs));
+        read = await reader.read(stream.nextRead(!batching, budgets.idleMs));
       } catch (err) {
         // A network failure while reading (socket reset, truncated chunk) is the upstream's.
         throw deadlines.signal.aborted ? err : upstreamBroken('the connection was lost mid-answer');
@@ -79,13 +87,21 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     endStream({ malformed: stream.malformed, reads: stream.reads });
     trace.set('upstream_reads', stream.reads);
     if (!stream.complete) throw upstreamBroken('the stream ended before the answer was complete');
-    // Anything after [DONE] is not read; release the connection without waiting for it.
-    if (done) reader.cancel().catch(() => {});
+    // Anything after [DONE] is not read; release the connection without waiting for it — but
+    // while this endpoint's habit is not known, see first whether the response ends (a JSON
+    // client's answer only: a stream's end is not held up).
+    if (done && !sink.live && call.ends?.learning(url)) {
+      const ended = await endsSoon(reader, PROMPT_END_MS);
+      call.ends.observe(url, ended);
+      if (!ended) reader.cancel().catch(() => {});
+    } else if (done) reader.cancel().catch(() => {});
     deadlines.dispose();
   } catch (err) {
     // A read that failed because a deadline fired reports the deadline, not the read; either way
     // the upstream fetch is aborted.
     const reason = deadlines.signal.aborted ? deadlines.signal.reason : err;
+    // An idle deadline in a batched read may be a response held open after [DONE]: no more batches.
+    if (batching && stream?.started && isGatewayError(reason) && reason.code === 'upstream_timeout') call.ends?.observe(call.target.url, false);
     deadlines.abort(reason);
     endHeaders.fail(errorType(reason));
     endStream?.fail(errorType(reason));
@@ -193,4 +209,17 @@ class UpstreamStream {
     if (this.decoder.overflow) throw upstreamBroken('an event exceeded the size limit');
     return false;
   }
+}
+
+/** Whether the stream ends (its next read is the end) within `ms`; reads at most that one chunk. */
+async function endsSoon(reader: ChunkReader, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const ended = reader.read().then(
+    (r) => r.done,
+    () => false,
+  );
+  const result = await Promise.race([ended, late]);
+  if (timer !== undefined) clearTimeout(timer);
+  return result;
 }

@@ -77,7 +77,7 @@ async function failover(f: FailoverCall, providerSpan: OpenSpan): Promise<Candid
     const body = bodyFor(cand, f.body, f.catalog);
     const span = attemptSpan(trace, providerSpan, upstream, body, { 'gateway.endpoint': cand.endpoint.id, 'gateway.attempt': attempts, 'gateway.fallback': cand.fallback });
     try {
-      await runCompletion({ ...call, target: upstream, body, span }, sink);
+      await runCompletion({ ...call, target: upstream, body, span, ends: state.ends }, sink);
       span();
       const ttft = trace.fields.ttft_ms;
       state.pool.onSuccess(cand.model, cand.endpoint, ticket, typeof ttft === 'number' ? ttft - started : undefined);

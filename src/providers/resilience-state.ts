@@ -2,14 +2,17 @@ import type { Config } from '../config';
 import { RetryBudget } from '../resilience/retry-budget';
 import { EndpointPool } from '../routing/endpoint-pool';
 import type { Clock } from '../util/clock';
+import { StreamEnds } from './stream-ends';
 
 export interface ResilienceState {
   pool: EndpointPool;
   budget: RetryBudget;
+  /** Which endpoints end their responses after `[DONE]`: whose answers may be read in batches. */
+  ends: StreamEnds;
 }
 
 /**
- * Breakers and retry budgets, per isolate and per config: they start fresh when a new config is
+ * Breakers, retry budgets and what endpoints' streams do at their end, per isolate and per config: they start fresh when a new config is
  * deployed. One per isolate, built in `createIsolateState`.
  */
 export class ResilienceStates {
@@ -20,7 +23,11 @@ export class ResilienceStates {
   for(config: Config): ResilienceState {
     let state = this.states.get(config);
     if (!state) {
-      state = { pool: new EndpointPool(config.resilience.breaker, this.clock), budget: new RetryBudget(config.resilience.retry, this.clock) };
+      state = {
+        pool: new EndpointPool(config.resilience.breaker, this.clock),
+        budget: new RetryBudget(config.resilience.retry, this.clock),
+        ends: new StreamEnds(),
+      };
       this.states.set(config, state);
     }
     return state;

@@ -61,8 +61,9 @@ const WARM_READS = 4;
  * `idleMs` as before, and never fires on a stream that keeps delivering ~200 bytes a second —
  * whatever it did before (a burst then a slow trickle). 1 = read chunk by chunk: until the
  * first token, for the first reads after it, and once the answer has finished (the usage chunk
- * and `[DONE]` follow, and the connection may stay open; a batch that began before the finish
- * waits for its bytes or the end — docs/design-notes.md, "Speed (issue #14)", found and left).
+ * and `[DONE]` follow). Only for endpoints known to end their responses after `[DONE]`
+ * (providers/stream-ends.ts): a batch that began before an end that never comes would wait for
+ * its bytes until the idle deadline.
  */
 export function batchBytes(s: { bytes: number; ms: number; reads: number; idleMs: number }): number {
   if (s.reads < WARM_READS) return 1;
