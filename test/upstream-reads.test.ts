@@ -107,6 +107,19 @@ describe('reading the provider stream', () => {
     }
   });
 
+  it('the same when the total deadline ends the held batch first (idleMs above totalMs): one answer lost at most', async () => {
+    await withBudgets({ firstTokenMs: 1000, idleMs: 10_000, totalMs: 2000 });
+    await earnBatching();
+    const statuses: number[] = [];
+    for (let tokens = 28; tokens <= 33; tokens++) {
+      s.provider.setFaults('east', { firstTokenMs: 10, interTokenMs: 8, tokens, holdAfterDone: true });
+      const res = await chat(s.gateway.url, {});
+      statuses.push(res.status);
+      await res.text();
+    }
+    expect(statuses.filter((st) => st !== 200).length).toBeLessThanOrEqual(1);
+  });
+
   it('a long JSON answer (2,000 chunks at once) arrives whole in batches', async () => {
     await withBudgets(LONG_IDLE);
     await earnBatching();

@@ -52,6 +52,8 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
   let endStream: OpenSpan | undefined;
   let stream: UpstreamStream | undefined;
   let batching = false;
+  /** The pending read waits for a batch (more than the next chunk). */
+  let inBatch = false;
   try {
     const res = await openUpstream(call.target, payload, parent.traceparent, deadlines.signal);
     endHeaders({ status: res.status });
@@ -71,7 +73,10 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     while (!done) {
       let read: ReadableStreamReadResult<Uint8Array>;
       try {
-        read = await reader.read(stream.nextRead(!batching, budgets.idleMs));
+        const atLeast = stream.nextRead(!batching, budgets.idleMs);
+        inBatch = atLeast > 1;
+        read = await reader.read(atLeast);
+        inBatch = false;
       } catch (err) {
         // A network failure while reading (socket reset, truncated chunk) is the upstream's.
         throw deadlines.signal.aborted ? err : upstreamBroken('the connection was lost mid-answer');
@@ -91,17 +96,20 @@ export async function runCompletion(call: CompletionCall, sink: CompletionSink):
     // while this endpoint's habit is not known, see first whether the response ends (a JSON
     // client's answer only: a stream's end is not held up).
     if (done && !sink.live && call.ends?.learning(url)) {
-      const ended = await endsSoon(reader, PROMPT_END_MS);
-      call.ends.observe(url, ended);
-      if (!ended) reader.cancel().catch(() => {});
+      const end = await endsSoon(reader, PROMPT_END_MS);
+      // Only a clear answer counts: the end, or nothing at all in time (bytes after [DONE], a
+      // failed read or a deadline in between say nothing about the endpoint's habit).
+      if (!deadlines.signal.aborted && end !== undefined) call.ends.observe(url, end);
+      if (!end) reader.cancel().catch(() => {});
     } else if (done) reader.cancel().catch(() => {});
     deadlines.dispose();
   } catch (err) {
     // A read that failed because a deadline fired reports the deadline, not the read; either way
     // the upstream fetch is aborted.
     const reason = deadlines.signal.aborted ? deadlines.signal.reason : err;
-    // An idle deadline in a batched read may be a response held open after [DONE]: no more batches.
-    if (batching && stream?.started && isGatewayError(reason) && reason.code === 'upstream_timeout') call.ends?.observe(call.target.url, false);
+    // A deadline that ended a batched read may be a response held open after [DONE]: read this
+    // endpoint chunk by chunk again and watch how its responses end.
+    if (inBatch && isGatewayError(reason) && (reason.code === 'upstream_timeout' || reason.code === 'deadline_exceeded')) call.ends?.forget(call.target.url);
     deadlines.abort(reason);
     endHeaders.fail(errorType(reason));
     endStream?.fail(errorType(reason));
@@ -211,13 +219,16 @@ class UpstreamStream {
   }
 }
 
-/** Whether the stream ends (its next read is the end) within `ms`; reads at most that one chunk. */
-async function endsSoon(reader: ChunkReader, ms: number): Promise<boolean> {
+/**
+ * Whether the stream ends within `ms`: true (its next read is the end), false (nothing came in
+ * time: held open), undefined (bytes came, or the read failed). Reads at most that one chunk.
+ */
+async function endsSoon(reader: ChunkReader, ms: number): Promise<boolean | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   const ended = reader.read().then(
-    (r) => r.done,
-    () => false,
+    (r) => (r.done ? true : undefined),
+    () => undefined,
   );
   const result = await Promise.race([ended, late]);
   if (timer !== undefined) clearTimeout(timer);

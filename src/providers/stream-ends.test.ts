@@ -16,7 +16,21 @@ describe('StreamEnds', () => {
     expect(ends.batchable('https://west.example.com/v1/chat/completions')).toBe(false);
   });
 
-  it('one response held open (or an idle timeout in a batch) and never again, whatever came before or after', () => {
+  it('a deadline in a batched read sends the endpoint back to learning; a held one stays held', () => {
+    const ends = new StreamEnds();
+    for (let i = 0; i < TRUSTED_AFTER; i++) ends.observe(url, true);
+    ends.forget(url);
+    expect(ends.batchable(url)).toBe(false);
+    expect(ends.learning(url)).toBe(true);
+    for (let i = 0; i < TRUSTED_AFTER; i++) ends.observe(url, true);
+    expect(ends.batchable(url)).toBe(true);
+    ends.observe(url, false);
+    ends.forget(url);
+    expect(ends.learning(url)).toBe(false);
+    expect(ends.batchable(url)).toBe(false);
+  });
+
+  it('one response held open and never again, whatever came before or after', () => {
     const ends = new StreamEnds();
     for (let i = 0; i < TRUSTED_AFTER; i++) ends.observe(url, true);
     ends.observe(url, false);

@@ -6,8 +6,10 @@
  * it. workerd gives no way to take a pending batch's bytes back (a `tee()` of the body gets them
  * only once the read completes), so batching is earned: an endpoint's answers are read chunk by
  * chunk until it has been seen ending its response promptly after `[DONE]` `TRUSTED_AFTER` times,
- * and never again once it has held one open (or an idle deadline fired in a batched read of it).
- * One per isolate and config, beside the breakers (resilience-state.ts).
+ * and never again once it has held one open past `PROMPT_END_MS`. A deadline that ends a batched
+ * read (a stall, or a response held open) sends it back to learning: the next answers are read
+ * chunk by chunk and watched at their end again. One per isolate and config, beside the breakers
+ * (resilience-state.ts).
  */
 export class StreamEnds {
   /** Prompt ends seen per endpoint URL; HELD once one was held open. */
@@ -24,11 +26,16 @@ export class StreamEnds {
     return n !== HELD && n < TRUSTED_AFTER;
   }
 
-  /** One response of this endpoint ended promptly after `[DONE]`, or did not. */
+  /** One response of this endpoint ended promptly after `[DONE]`, or was held open. */
   observe(url: string, endedPromptly: boolean): void {
     const n = this.seen.get(url) ?? 0;
     if (n === HELD) return;
-    this.seen.set(url, endedPromptly ? n + 1 : HELD);
+    this.seen.set(url, endedPromptly ? Math.min(n + 1, TRUSTED_AFTER) : HELD);
+  }
+
+  /** A deadline ended a batched read of this endpoint: learn again how its responses end. */
+  forget(url: string): void {
+    if (this.seen.get(url) !== HELD) this.seen.delete(url);
   }
 }
 

@@ -66,10 +66,32 @@ describe('Deadlines', () => {
     expect(reasonOf(d)).toBe('x sooner');
   });
 
-  it('a non-positive deadline fires at once', () => {
+  it('a non-positive (or NaN) deadline fires at once', () => {
     const d = new Deadlines();
     d.set('total', 0, late('total'));
     expect(reasonOf(d)).toBe('total');
+    const n = new Deadlines();
+    n.set('total', NaN, late('not a number'));
+    expect(reasonOf(n)).toBe('not a number');
+  });
+
+  it('of several due when the timer runs late, the earliest gives the reason', () => {
+    const d = new Deadlines();
+    d.set('first', 1200, late('first'));
+    d.set('total', 1000, late('total'));
+    // A busy isolate: the clock jumps past both before the timer runs.
+    vi.setSystemTime(Date.now() + 5000);
+    vi.advanceTimersByTime(1000);
+    expect(reasonOf(d)).toBe('total');
+  });
+
+  it('a span that is not a whole number of ms never fires early', () => {
+    const d = new Deadlines();
+    d.sliding('idle', 301, late('idle'));
+    vi.advanceTimersByTime(300);
+    expect(d.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(80);
+    expect(reasonOf(d)).toBe('idle');
   });
 
   it('a sliding deadline fires after its span without a touch (within a quarter more), and touches keep it alive', () => {

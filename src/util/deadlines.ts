@@ -39,11 +39,11 @@ export class Deadlines {
     return this.controller.signal;
   }
 
-  /** (Re)arms the named deadline `ms` from now; a non-positive `ms` fires at once. */
+  /** (Re)arms the named deadline `ms` from now; a non-positive (or NaN) `ms` fires at once. */
   set(name: string, ms: number, reason: () => Error): void {
     this.clear(name);
     if (this.signal.aborted) return;
-    if (ms <= 0) return this.abort(reason());
+    if (!(ms > 0)) return this.abort(reason());
     const at = Date.now() + ms;
     this.fixed.set(name, { at, reason });
     this.arm(at);
@@ -93,7 +93,9 @@ export class Deadlines {
     if (at >= this.timerAt) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(this.fire, Math.max(0, at - Date.now()));
+    // Whole ms, rounded up: the runtime truncates a delay, and a timer that fires before its
+    // deadline is due would only re-arm.
+    this.timer = setTimeout(this.fire, Math.max(0, Math.ceil(at - Date.now())));
   }
 
   private readonly fire = (): void => {
@@ -101,10 +103,13 @@ export class Deadlines {
     this.timerAt = Infinity;
     const now = Date.now();
     let next = Infinity;
+    // Of several due at once (the timer ran late), the one that was due first gives the reason.
+    let due: { at: number; reason: () => Error } | undefined;
     for (const d of this.fixed.values()) {
-      if (d.at <= now) return this.abort(d.reason());
+      if (d.at <= now && (!due || d.at < due.at)) due = d;
       next = Math.min(next, d.at);
     }
+    if (due) return this.abort(due.reason());
     for (const s of this.slides.values()) {
       if (s.next <= now) {
         s.quiet = s.touches === s.seen ? s.quiet + 1 : 0;
