@@ -78,10 +78,10 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 import buildWorker from '../test/harness/build-worker.ts';
 import { TENANT_KEY, TEST_BINDINGS, testConfig } from '../test/harness/config.ts';
 import { startGateway } from '../test/harness/gateway.ts';
+import { declaredWorkerOptions } from '../test/harness/worker-options.ts';
 import { ROOT } from '../test/harness/paths.ts';
 import { keepAliveAgent } from './client.ts';
 import type { Target } from './client.ts';
@@ -203,7 +203,7 @@ function packageVersion(name: string): string {
 }
 
 function environment(): Record<string, string | number> {
-  const { compatibilityDate, compatibilityFlags } = unstable_getMiniflareWorkerOptions(`${ROOT}/wrangler.toml`).workerOptions;
+  const { compatibilityDate, compatibilityFlags } = declaredWorkerOptions();
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();

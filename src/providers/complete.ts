@@ -7,7 +7,7 @@ import { chunkCarries, parseEvent } from '../stream/upstream-event';
 import { readUsage } from '../telemetry/usage';
 import { chatResponseAttrs, type ChatResponse } from '../telemetry/genai';
 import type { OpenSpan, Trace } from '../telemetry/trace';
-import { Deadlines } from '../util/deadlines';
+import { Deadlines, withTimeout } from '../util/deadlines';
 import { openUpstream, type UpstreamTarget } from './openai-compatible';
 import { providerText } from './upstream-errors';
 import { PROMPT_END_MS, type StreamEnds } from './stream-ends';
@@ -224,13 +224,11 @@ class UpstreamStream {
  * time: held open), undefined (bytes came, or the read failed). Reads at most that one chunk.
  */
 async function endsSoon(reader: ChunkReader, ms: number): Promise<boolean | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const ended = reader.read().then(
-    (r) => (r.done ? true : undefined),
-    () => undefined,
-  );
-  const result = await Promise.race([ended, late]);
-  if (timer !== undefined) clearTimeout(timer);
-  return result;
+  try {
+    return (await withTimeout(reader.read(), ms, () => new HeldOpen())).done ? true : undefined;
+  } catch (err) {
+    return err instanceof HeldOpen ? false : undefined;
+  }
 }
+
+class HeldOpen extends Error {}
